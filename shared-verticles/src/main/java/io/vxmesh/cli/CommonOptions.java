@@ -1,0 +1,68 @@
+package io.vxmesh.cli;
+
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Option;
+
+/**
+ * Flags both jars take. Each flag is also a key of the YAML configuration file and a
+ * {@code VXMESH_*} environment variable; flags win over the environment, which wins over the file.
+ */
+public final class CommonOptions {
+
+  @Option(names = "--resources", paramLabel = "DIR",
+      description = "Directory of Kubernetes manifests (*.yaml, *.yml, *.json), watched for changes.")
+  String resources;
+
+  @Option(names = "--namespace", paramLabel = "NS", description = "Namespace of this proxy's pod.")
+  String namespace;
+
+  @Option(names = "--labels", paramLabel = "k=v[,k=v]", description = "Labels of this proxy's pod.")
+  String labels;
+
+  @Option(names = "--admin", paramLabel = "IP:PORT",
+      description = "Admin endpoint (/ready, /config_dump, /stats/prometheus). Default: 127.0.0.1:15000.")
+  String admin;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML file with any of these settings.")
+  String config;
+
+  @Option(names = "--event-loops", paramLabel = "N", description = "Event-loop threads. Default: the CPU count.")
+  Integer eventLoops;
+
+  @Option(names = "--access-log", paramLabel = "FILE|-|off",
+      description = "Where the JSON access log goes: - (standard output, the default), off, or a file.")
+  String accessLog;
+
+  @Option(names = "--poll-interval", paramLabel = "DURATION",
+      description = "How often the resource directory is scanned. Default: 500ms.")
+  String pollInterval;
+
+  @Option(names = "--drain-timeout", paramLabel = "DURATION",
+      description = "How long a closed listener keeps serving its open connections. Default: 45s.")
+  String drainTimeout;
+
+  @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info (default), debug.")
+  String logLevel;
+
+  /** The flags that were given, as configuration keys. */
+  public JsonObject toJson() {
+    JsonObject o = new JsonObject();
+    put(o, "resources", resources);
+    put(o, "namespace", namespace);
+    put(o, "labels", labels);
+    put(o, "admin", admin);
+    put(o, "config", config);
+    put(o, "eventLoops", eventLoops);
+    put(o, "accessLog", accessLog);
+    put(o, "pollInterval", pollInterval);
+    put(o, "drainTimeout", drainTimeout);
+    put(o, "logLevel", logLevel);
+    return o;
+  }
+
+  public static void put(JsonObject o, String key, Object value) {
+    if (value != null) {
+      o.put(key, value);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.vxmesh.cli;
+
+import io.vertx.core.json.JsonObject;
+import io.vxmesh.common.LogSetup;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** What both main classes share: logging set-up, start, and failing loudly when start fails. */
+public final class Main {
+  /** Returned by a command that started a server: the process keeps running. */
+  public static final int KEEP_RUNNING = Integer.MIN_VALUE;
+
+  private Main() {}
+
+  public static int runProxy(JsonObject flags, ProxyLauncher.RoleModule module) {
+    String level = flags.getString("logLevel", System.getenv().getOrDefault("VXMESH_LOG_LEVEL", "info"));
+    LogSetup.install(switch (level.toLowerCase(Locale.ROOT)) {
+      case "error" -> Level.SEVERE;
+      case "warn", "warning" -> Level.WARNING;
+      case "debug" -> Level.FINE;
+      case "trace" -> Level.FINEST;
+      default -> Level.INFO;
+    });
+    Logger log = Logger.getLogger(Main.class.getName());
+    CompletableFuture<Integer> started = new CompletableFuture<>();
+    try {
+      ProxyLauncher.start(flags, System.getenv(), module).onComplete(ar -> {
+        if (ar.succeeded()) {
+          ProxyLauncher.Running running = ar.result();
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+              running.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+              // exiting anyway
+            }
+          }, "vxmesh-shutdown"));
+          started.complete(KEEP_RUNNING);
+        } else {
+          log.severe("vxmesh could not start: " + ar.cause().getMessage());
+          started.complete(1);
+        }
+      });
+      return started.join();
+    } catch (IllegalArgumentException e) {
+      log.severe("vxmesh could not start: " + e.getMessage());
+      return 2;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package io.vxmesh.cli;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
+import io.vxmesh.admin.AdminVerticle;
+import io.vxmesh.config.ConfigLoader;
+import io.vxmesh.config.ProxyConfig;
+import io.vxmesh.discovery.DiscoveryVerticle;
+import io.vxmesh.discovery.ResourceDirectory;
+import io.vxmesh.policy.PolicyVerticle;
+import io.vxmesh.proxy.AccessLog;
+import io.vxmesh.proxy.ConnectionLimits;
+import io.vxmesh.proxy.ProxyMetrics;
+import io.vxmesh.proxy.ProxyRuntime;
+import io.vxmesh.proxy.RandomSource;
+import io.vxmesh.proxy.Readiness;
+import io.vxmesh.proxy.TableRef;
+import io.vxmesh.proxy.TableVerticle;
+import io.vxmesh.compile.ProxyIdentity;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Starts a proxy process: Vert.x with the native transport, the merged configuration, then the
+ * verticles in the order data flows backwards (consumers first): admin, table, the role's own
+ * verticles, policy, discovery. Used by both jars' main classes and by in-process tests.
+ */
+public final class ProxyLauncher {
+  private static final Logger LOG = Logger.getLogger(ProxyLauncher.class.getName());
+
+  /** What a role (gateway, sidecar) adds: its listener verticles. */
+  public interface RoleModule {
+    ProxyIdentity.Role role();
+
+    Future<?> deploy(Vertx vertx, ProxyRuntime runtime, ProxyConfig config);
+  }
+
+  /** A started proxy. */
+  public record Running(Vertx vertx, ProxyRuntime runtime, ProxyConfig config, int adminPort) {
+    public Future<Void> close() {
+      return vertx.close().andThen(ar -> runtime.accessLog().close());
+    }
+  }
+
+  /** Options for tests: a seeded random source, an access log of their own. */
+  public record Overrides(RandomSource random, AccessLog accessLog) {
+    public static final Overrides NONE = new Overrides(null, null);
+  }
+
+  private ProxyLauncher() {}
+
+  public static Future<Running> start(JsonObject flags, Map<String, String> env, RoleModule module) {
+    return start(flags, env, module, Overrides.NONE);
+  }
+
+  public static Future<Running> start(JsonObject flags, Map<String, String> env, RoleModule module,
+      Overrides overrides) {
+    int eventLoops = eventLoops(flags, env);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(eventLoops))
+        .build();
+    if (!vertx.isNativeTransportEnabled()) {
+      LOG.warning("native epoll transport unavailable (" + vertx.unavailableNativeTransportCause()
+          + "); using NIO");
+    }
+    return ConfigLoader.load(vertx, flags, env)
+        .map(json -> ProxyConfig.from(json, module.role()))
+        .compose(cfg -> boot(vertx, cfg, module, overrides))
+        .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
+  }
+
+  private static Future<Running> boot(Vertx vertx, ProxyConfig cfg, RoleModule module, Overrides overrides) {
+    AccessLog accessLog;
+    try {
+      accessLog = overrides.accessLog() != null ? overrides.accessLog() : AccessLog.open(cfg.accessLog());
+    } catch (java.io.IOException e) {
+      return Future.failedFuture(new IllegalArgumentException("--access-log " + cfg.accessLog() + ": " + e.getMessage()));
+    }
+    ProxyRuntime rt = new ProxyRuntime(
+        new TableRef(cfg.identity()),
+        new ProxyMetrics(),
+        accessLog,
+        new Readiness(),
+        overrides.random() != null ? overrides.random() : RandomSource.threadLocal(),
+        new ConnectionLimits(),
+        vertx.createNetClient(new NetClientOptions()
+            .setTcpNoDelay(true)
+            .setReuseAddress(true)
+            .setConnectTimeout((int) io.vxmesh.compile.UpstreamPolicy.DEFAULT_CONNECT_TIMEOUT_MS)),
+        cfg.drainTimeout());
+    AdminVerticle admin = new AdminVerticle(rt, cfg.adminHost(), cfg.adminPort());
+    DeploymentOptions one = new DeploymentOptions();
+    return vertx.deployVerticle(admin, one)
+        .recover(e -> Future.failedFuture(new IllegalStateException(
+            "cannot serve admin on " + cfg.adminHost() + ":" + cfg.adminPort() + ": " + e.getMessage(), e)))
+        .compose(id -> vertx.deployVerticle(new TableVerticle(cfg.identity(), rt), one))
+        .compose(id -> module.deploy(vertx, rt, cfg))
+        .compose(id -> vertx.deployVerticle(new PolicyVerticle(), one))
+        .compose(id -> vertx.deployVerticle(
+            new DiscoveryVerticle(new ResourceDirectory(cfg.resources()), cfg.pollInterval()), one))
+        .map(id -> {
+          LOG.info("vxmesh " + cfg.role().name().toLowerCase() + " started: namespace " + cfg.namespace()
+              + ", labels " + cfg.labels() + ", resources " + cfg.resources().toAbsolutePath()
+              + ", admin " + cfg.adminHost() + ":" + admin.actualPort());
+          return new Running(vertx, rt, cfg, admin.actualPort());
+        });
+  }
+
+  private static int eventLoops(JsonObject flags, Map<String, String> env) {
+    Object v = flags.getValue("eventLoops");
+    if (v == null) {
+      v = env.get(ConfigLoader.ENV_PREFIX + "EVENT_LOOPS");
+    }
+    if (v == null) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+    try {
+      return Math.max(1, Integer.parseInt(v.toString().trim()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--event-loops needs a number, got '" + v + "'");
+    }
+  }
+}

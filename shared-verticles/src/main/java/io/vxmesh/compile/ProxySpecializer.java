@@ -1,0 +1,216 @@
+package io.vxmesh.compile;
+
+import io.vxmesh.common.Cidr;
+import io.vxmesh.common.IpAddress;
+import io.vxmesh.common.Labels;
+import io.vxmesh.compile.CompiledMesh.DestinationEntry;
+import io.vxmesh.compile.CompiledMesh.Endpoint;
+import io.vxmesh.compile.CompiledMesh.GatewayEntry;
+import io.vxmesh.compile.CompiledMesh.MatchEntry;
+import io.vxmesh.compile.CompiledMesh.PodEntry;
+import io.vxmesh.compile.CompiledMesh.PortEntry;
+import io.vxmesh.compile.CompiledMesh.RuleEntry;
+import io.vxmesh.compile.CompiledMesh.ServerEntry;
+import io.vxmesh.compile.CompiledMesh.ServiceEntry;
+import io.vxmesh.compile.CompiledMesh.SubsetEntry;
+import io.vxmesh.compile.CompiledMesh.TargetSpec;
+import io.vxmesh.compile.CompiledMesh.VsEntry;
+import io.vxmesh.model.VirtualService;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Specialises a {@link CompiledMesh} for one proxy, as Istio's {@code BuildListeners(proxy, push)}
+ * does: match fields about the source (sourceLabels, sourceNamespace, gateways) and, where the port
+ * is known, {@code port} are decided here; only destination subnets are left for each connection.
+ */
+final class ProxySpecializer {
+
+  private final CompiledMesh mesh;
+  private final ProxyIdentity identity;
+  private final Map<String, ServiceEntry> services = new HashMap<>();
+  private final Map<String, DestinationEntry> destinations = new TreeMap<>();
+
+  ProxySpecializer(CompiledMesh mesh, ProxyIdentity identity) {
+    this.mesh = mesh;
+    this.identity = identity;
+    for (ServiceEntry s : mesh.services()) {
+      services.put(s.host(), s);
+    }
+    for (DestinationEntry d : mesh.destinations()) {
+      destinations.put(d.host(), d);
+    }
+  }
+
+  ProxyTable build(String version) {
+    Map<IpAddress, PodEntry> pods = new HashMap<>();
+    for (PodEntry p : mesh.pods()) {
+      for (IpAddress ip : p.ips()) {
+        pods.put(ip, p);
+      }
+    }
+    if (identity.role() == ProxyIdentity.Role.GATEWAY) {
+      return gateway(version, pods);
+    }
+    return sidecar(version, pods);
+  }
+
+  // ---------------------------------------------------------------- gateway
+
+  private ProxyTable gateway(String version, Map<IpAddress, PodEntry> pods) {
+    // Listener port -> the TCP servers of the Gateways that select this proxy.
+    Map<Integer, List<GatewayServer>> byPort = new TreeMap<>();
+    for (GatewayEntry g : mesh.gateways()) {
+      if (!Labels.matches(g.selector(), identity.labels())) {
+        continue;
+      }
+      for (ServerEntry s : g.servers()) {
+        if (s.protocol().equals("TCP")) {
+          byPort.computeIfAbsent(s.port(), k -> new ArrayList<>()).add(new GatewayServer(g, s));
+        }
+      }
+    }
+    List<ProxyTable.Listener> listeners = new ArrayList<>();
+    Map<Integer, RouteTable> routes = new HashMap<>();
+    for (Map.Entry<Integer, List<GatewayServer>> e : byPort.entrySet()) {
+      int port = e.getKey();
+      Set<String> names = new LinkedHashSet<>();
+      e.getValue().forEach(gs -> names.add(gs.gateway.qualifiedName()));
+      listeners.add(new ProxyTable.Listener(port, List.copyOf(names)));
+      List<CompiledRule> rules = new ArrayList<>();
+      for (VsEntry vs : mesh.virtualServices()) {
+        Set<String> bound = new LinkedHashSet<>();
+        for (GatewayServer gs : e.getValue()) {
+          if (vs.gateways().contains(gs.gateway.qualifiedName())
+              && MeshCompiler.serverHostsMatch(gs.server, gs.gateway.namespace(), vs.namespace(), vs.hosts())) {
+            bound.add(gs.gateway.qualifiedName());
+          }
+        }
+        if (!bound.isEmpty()) {
+          addRules(rules, vs, bound, port);
+        }
+      }
+      routes.put(port, new RouteTable("gateway port " + port, rules, null));
+    }
+    return new ProxyTable(version, identity, mesh.settings(), listeners, routes, Map.of(), pods);
+  }
+
+  private record GatewayServer(GatewayEntry gateway, ServerEntry server) {}
+
+  // ---------------------------------------------------------------- sidecar
+
+  private ProxyTable sidecar(String version, Map<IpAddress, PodEntry> pods) {
+    Map<IpAddress, Map<Integer, RouteTable>> byDestination = new HashMap<>();
+    Set<String> meshOnly = Set.of(VirtualService.MESH);
+    for (ServiceEntry svc : mesh.services()) {
+      for (PortEntry port : svc.ports()) {
+        List<CompiledRule> rules = new ArrayList<>();
+        for (VsEntry vs : mesh.virtualServices()) {
+          if (vs.gateways().contains(VirtualService.MESH)
+              && vs.hosts().stream().anyMatch(h -> Hosts.matches(h, svc.host()))) {
+            addRules(rules, vs, meshOnly, port.port());
+          }
+        }
+        Route fallback = svc.headless() ? null : Route.of(List.of(
+            target(new TargetSpec(svc.host(), "", port.port(), 100), port.port())));
+        RouteTable table = new RouteTable(svc.host() + ":" + port.port(), rules, fallback);
+        for (IpAddress vip : svc.vips()) {
+          byDestination.computeIfAbsent(vip, k -> new HashMap<>()).put(port.port(), table);
+        }
+        if (svc.headless()) {
+          for (Endpoint ep : port.endpoints()) {
+            byDestination.computeIfAbsent(ep.ip(), k -> new HashMap<>()).putIfAbsent(port.port(), table);
+          }
+        }
+      }
+    }
+    Map<IpAddress, Map<Integer, RouteTable>> frozen = new HashMap<>();
+    byDestination.forEach((k, v) -> frozen.put(k, Map.copyOf(v)));
+    return new ProxyTable(version, identity, mesh.settings(), List.of(), Map.of(), frozen, pods);
+  }
+
+  // ---------------------------------------------------------------- rules
+
+  /**
+   * Appends the rules of {@code vs} that can match on this proxy at {@code port}. {@code here} is
+   * the set of gateway names this listener answers to ({@code mesh} for sidecars).
+   */
+  private void addRules(List<CompiledRule> out, VsEntry vs, Set<String> here, int port) {
+    for (RuleEntry rule : vs.tcp()) {
+      boolean always = rule.match().isEmpty();
+      List<List<Cidr>> conditions = new ArrayList<>();
+      for (MatchEntry m : rule.match()) {
+        if (always) {
+          break;
+        }
+        List<String> gateways = m.gateways().isEmpty() ? vs.gateways() : m.gateways();
+        if (gateways.stream().noneMatch(here::contains)) {
+          continue;
+        }
+        if (m.port() != 0 && m.port() != port) {
+          continue;
+        }
+        if (!Labels.matches(m.sourceLabels(), identity.labels())) {
+          continue;
+        }
+        if (!m.sourceNamespace().isEmpty() && !m.sourceNamespace().equals(identity.namespace())) {
+          continue;
+        }
+        if (m.destinationSubnets().isEmpty()) {
+          always = true;
+        } else {
+          conditions.add(m.destinationSubnets());
+        }
+      }
+      if (!always && conditions.isEmpty()) {
+        continue;
+      }
+      List<Target> targets = new ArrayList<>();
+      for (TargetSpec spec : rule.route()) {
+        targets.add(target(spec, port));
+      }
+      out.add(new CompiledRule(new RuleRef(vs.namespace(), vs.name(), rule.index()),
+          always ? List.of() : conditions, Route.of(targets)));
+    }
+  }
+
+  /**
+   * Resolves a destination to endpoints. The port is the written one; else the service's only
+   * port; else the port the connection came in on ({@code contextPort}).
+   */
+  private Target target(TargetSpec spec, int contextPort) {
+    ServiceEntry svc = services.get(spec.host());
+    int port = spec.port();
+    if (port == 0) {
+      port = svc != null && svc.ports().size() == 1 ? svc.ports().get(0).port() : contextPort;
+    }
+    DestinationEntry dest = MeshCompiler.destinationFor(destinations, spec.host());
+    UpstreamPolicy policy = dest == null ? UpstreamPolicy.DEFAULT : dest.policy();
+    Map<String, String> subsetLabels = Map.of();
+    boolean unknownSubset = false;
+    if (!spec.subset().isEmpty()) {
+      SubsetEntry subset = dest == null ? null : dest.subset(spec.subset());
+      if (subset == null) {
+        unknownSubset = true;
+      } else {
+        subsetLabels = subset.labels();
+        policy = subset.policy();
+      }
+    }
+    List<Upstream> endpoints = new ArrayList<>();
+    PortEntry pe = svc == null ? null : svc.port(port);
+    if (pe != null && !unknownSubset) {
+      for (Endpoint e : pe.endpoints()) {
+        if (Labels.matches(subsetLabels, e.labels())) {
+          endpoints.add(new Upstream(e.ip(), e.port(), e.pod()));
+        }
+      }
+    }
+    return new Target(spec.host(), port, spec.subset(), spec.weight(), policy, endpoints);
+  }
+}

@@ -1,0 +1,89 @@
+package io.vxmesh.compile;
+
+import io.vxmesh.common.IpAddress;
+import io.vxmesh.compile.CompiledMesh.MeshSettings;
+import io.vxmesh.compile.CompiledMesh.PodEntry;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The compiled mesh specialised for one proxy: labels, namespace and gateway names already settled,
+ * only per-connection facts left. Immutable; listeners read it through one reference and call
+ * {@link #decide} once per connection.
+ *
+ * @param listeners       gateway listener ports (empty for sidecars, whose ports are fixed)
+ * @param gatewayRoutes   gateway: rules per listener port
+ * @param serviceRoutes   sidecar: rules per destination address and port (service VIPs, headless endpoints)
+ * @param meshPods        addresses of meshed pods, to recognise in-mesh destinations and sources
+ */
+public record ProxyTable(
+    String version,
+    ProxyIdentity identity,
+    MeshSettings settings,
+    List<Listener> listeners,
+    Map<Integer, RouteTable> gatewayRoutes,
+    Map<IpAddress, Map<Integer, RouteTable>> serviceRoutes,
+    Map<IpAddress, PodEntry> meshPods) {
+
+  public ProxyTable {
+    listeners = List.copyOf(listeners);
+    gatewayRoutes = Map.copyOf(gatewayRoutes);
+    serviceRoutes = Map.copyOf(serviceRoutes);
+    meshPods = Map.copyOf(meshPods);
+  }
+
+  /** A gateway listener: a port and the Gateway resources that declare it for this proxy. */
+  public record Listener(int port, List<String> gateways) {
+    public Listener {
+      gateways = List.copyOf(gateways);
+    }
+  }
+
+  /** An empty table: gateways listen nowhere, sidecars know no service. */
+  public static ProxyTable empty(ProxyIdentity identity) {
+    return new ProxyTable("", identity, MeshSettings.DEFAULTS, List.of(), Map.of(), Map.of(), Map.of());
+  }
+
+  public Decision decide(ConnectionFacts facts) {
+    if (identity.role() == ProxyIdentity.Role.GATEWAY) {
+      RouteTable t = gatewayRoutes.get(facts.listenerPort());
+      if (t == null) {
+        return new Decision.Reject(Decision.Reason.NO_LISTENER,
+            "no Gateway of this proxy declares port " + facts.listenerPort());
+      }
+      return t.decide(facts.destination());
+    }
+    Map<Integer, RouteTable> ports = serviceRoutes.get(facts.destination());
+    if (ports != null) {
+      RouteTable t = ports.get(facts.destinationPort());
+      if (t == null) {
+        return new Decision.Reject(Decision.Reason.UNKNOWN_PORT,
+            "port " + facts.destinationPort() + " is not a port of the service at " + facts.destination());
+      }
+      Decision d = t.decide(facts.destination());
+      if (d instanceof Decision.Reject r && r.reason() == Decision.Reason.NO_ROUTE) {
+        return new Decision.Passthrough(facts.destination(), facts.destinationPort(), "headless service endpoint");
+      }
+      return d;
+    }
+    PodEntry pod = meshPods.get(facts.destination());
+    if (pod != null) {
+      return new Decision.Passthrough(facts.destination(), facts.destinationPort(),
+          "mesh pod " + pod.namespace() + "/" + pod.name());
+    }
+    return new Decision.Reject(Decision.Reason.NOT_MESH,
+        facts.destination() + ":" + facts.destinationPort() + " is not a mesh service");
+  }
+
+  /** Equal routing, whatever the version: such a table is not swapped in. */
+  public boolean sameRouting(ProxyTable other) {
+    return other != null
+        && Objects.equals(identity, other.identity)
+        && settings.equals(other.settings)
+        && listeners.equals(other.listeners)
+        && gatewayRoutes.equals(other.gatewayRoutes)
+        && serviceRoutes.equals(other.serviceRoutes)
+        && meshPods.equals(other.meshPods);
+  }
+}

@@ -1,0 +1,141 @@
+package io.vxmesh.config;
+
+import io.vertx.core.json.JsonObject;
+import io.vxmesh.common.Durations;
+import io.vxmesh.common.Labels;
+import io.vxmesh.compile.ProxyIdentity;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The process configuration, typed and checked, from the merged configuration (defaults, YAML file,
+ * {@code VXMESH_*} environment, flags; later wins). Keys are the long flag names in camelCase:
+ * {@code resources}, {@code namespace}, {@code labels}, {@code adminAddress}, ...
+ */
+public record ProxyConfig(
+    ProxyIdentity.Role role,
+    Path resources,
+    String namespace,
+    Map<String, String> labels,
+    String pod,
+    String serviceAccount,
+    String address,
+    String adminHost,
+    int adminPort,
+    int outboundPort,
+    int inboundPort,
+    int eventLoops,
+    Duration pollInterval,
+    String accessLog,
+    Duration drainTimeout,
+    String logLevel) {
+
+  public static final String DEFAULT_ADMIN = "127.0.0.1:15000";
+  public static final int DEFAULT_OUTBOUND_PORT = 15001;
+  public static final int DEFAULT_INBOUND_PORT = 15003;
+  public static final String DEFAULT_GATEWAY_ADDRESS = "0.0.0.0";
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(45);
+
+  public ProxyIdentity identity() {
+    return role == ProxyIdentity.Role.GATEWAY
+        ? new ProxyIdentity(role, namespace, pod, serviceAccount, labels)
+        : ProxyIdentity.sidecar(namespace, pod, serviceAccount, labels);
+  }
+
+  /** Builds and checks; the message of the exception names the setting and what is wrong. */
+  public static ProxyConfig from(JsonObject c, ProxyIdentity.Role role) {
+    String resources = c.getString("resources");
+    if (resources == null || resources.isBlank()) {
+      throw new IllegalArgumentException("--resources DIR is required (a directory of Kubernetes manifests)");
+    }
+    String namespace = text(c, "namespace", null);
+    if (namespace == null || namespace.isBlank()) {
+      throw new IllegalArgumentException("--namespace NS is required (the namespace of this proxy's pod)");
+    }
+    Map<String, String> labels = labels(c.getValue("labels"));
+    String pod = text(c, "pod", "");
+    String sa = text(c, "serviceAccount", "");
+    if (role == ProxyIdentity.Role.SIDECAR) {
+      if (pod.isBlank()) {
+        throw new IllegalArgumentException("--pod NAME is required for a sidecar");
+      }
+      if (sa.isBlank()) {
+        throw new IllegalArgumentException("--service-account SA is required for a sidecar");
+      }
+    }
+    String admin = text(c, "admin", DEFAULT_ADMIN);
+    int colon = admin.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("--admin must be IP:PORT, got '" + admin + "'");
+    }
+    String adminHost = admin.substring(0, colon).replace("[", "").replace("]", "");
+    int adminPort = port(admin.substring(colon + 1), "--admin");
+    int events = c.getValue("eventLoops") == null ? Runtime.getRuntime().availableProcessors()
+        : Integer.parseInt(c.getValue("eventLoops").toString());
+    if (events < 1) {
+      throw new IllegalArgumentException("--event-loops must be at least 1");
+    }
+    return new ProxyConfig(role, Path.of(resources), namespace, labels, pod, sa,
+        text(c, "address", DEFAULT_GATEWAY_ADDRESS), adminHost, adminPort,
+        port(text(c, "outboundPort", Integer.toString(DEFAULT_OUTBOUND_PORT)), "--outbound-port"),
+        port(text(c, "inboundPort", Integer.toString(DEFAULT_INBOUND_PORT)), "--inbound-port"),
+        events,
+        duration(c, "pollInterval", DEFAULT_POLL_INTERVAL),
+        text(c, "accessLog", "-"),
+        duration(c, "drainTimeout", DEFAULT_DRAIN_TIMEOUT),
+        text(c, "logLevel", "info"));
+  }
+
+  private static String text(JsonObject c, String key, String dflt) {
+    Object v = c.getValue(key);
+    return v == null ? dflt : v.toString();
+  }
+
+  private static int port(String s, String flag) {
+    try {
+      int p = Integer.parseInt(s.trim());
+      if (p < 0 || p > 65535) {
+        throw new NumberFormatException();
+      }
+      return p;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(flag + " needs a port number 0-65535, got '" + s + "'");
+    }
+  }
+
+  private static Duration duration(JsonObject c, String key, Duration dflt) {
+    Object v = c.getValue(key);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      return Durations.parse(v.toString());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": " + e.getMessage());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> labels(Object v) {
+    if (v == null) {
+      return Map.of();
+    }
+    if (v instanceof JsonObject o) {
+      Map<String, String> out = new java.util.TreeMap<>();
+      o.forEach(e -> out.put(e.getKey(), String.valueOf(e.getValue())));
+      return out;
+    }
+    if (v instanceof Map<?, ?> m) {
+      Map<String, String> out = new java.util.TreeMap<>();
+      ((Map<Object, Object>) m).forEach((k, val) -> out.put(String.valueOf(k), String.valueOf(val)));
+      return out;
+    }
+    try {
+      return Labels.parse(v.toString());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--labels: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.vxmesh.proxy;
+
+import io.netty.channel.Channel;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vxmesh.compile.ConnectionFacts;
+import io.vxmesh.compile.Decision;
+import io.vxmesh.compile.ProxyTable;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A TCP listener: one instance per event loop shares the port. Each accepted connection is decided
+ * with the table in force at that moment and handed to a {@link ConnectionSession}. Undeploying
+ * stops accepting and drains: open connections keep flowing for the drain timeout.
+ */
+public final class ListenerVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(ListenerVerticle.class.getName());
+
+  private final ProxyRuntime rt;
+  private final String name;
+  private final String host;
+  private final int port;
+  private final FactsSource factsSource;
+  private NetServer server;
+
+  /**
+   * @param name  the listener's name in logs and metrics, e.g. {@code gateway:19000}
+   * @param port  0 picks a free port (tests); see {@link #actualPort()}
+   */
+  public ListenerVerticle(ProxyRuntime rt, String name, String host, int port, FactsSource factsSource) {
+    this.rt = rt;
+    this.name = name;
+    this.host = host;
+    this.port = port;
+    this.factsSource = factsSource;
+  }
+
+  @Override
+  public Future<?> start() {
+    NetServerOptions options = new NetServerOptions()
+        .setHost(host)
+        .setPort(port)
+        .setTcpNoDelay(true)
+        .setReuseAddress(true)
+        .setAcceptBacklog(1024);
+    server = vertx.createNetServer(options).connectHandler(this::accept);
+    return server.listen();
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void accept(NetSocket socket) {
+    Channel ch = Sockets.channel(socket);
+    // From here on the connection's bytes are ours: held until the upstream is connected.
+    Intake intake = Intake.install(ch);
+    socket.exceptionHandler(e -> LOG.log(Level.FINE, "connection error on " + name, e));
+    ProxyTable table = rt.tables().table();
+    ConnectionFacts facts;
+    try {
+      facts = factsSource.facts(ch, port == 0 ? server.actualPort() : port);
+    } catch (Exception e) {
+      LOG.warning(name + ": cannot tell where the connection from " + ch.remoteAddress()
+          + " was going (" + e.getMessage() + "); closing it");
+      Sockets.reset(ch);
+      return;
+    }
+    List<String> gateways = List.of();
+    for (ProxyTable.Listener l : table.listeners()) {
+      if (l.port() == facts.listenerPort()) {
+        gateways = l.gateways();
+      }
+    }
+    Decision decision = table.decide(facts);
+    new ConnectionSession(rt, new ConnectionSession.Origin(name, gateways), intake, ch, facts).start(decision);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (server == null) {
+      return Future.succeededFuture();
+    }
+    return server.shutdown(rt.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,249 @@
+package io.vxmesh.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Moves bytes both ways between a client and an upstream channel on one event loop.
+ *
+ * <p>Each channel gets a {@link Side} in its pipeline, ahead of Vert.x's handler: what it reads it
+ * writes to the other channel as the same (pooled, direct) buffer, with one flush per read batch.
+ * Back-pressure: when the other channel stops being writable, this one stops reading, and starts
+ * again when it drains. Half-close: a FIN from one side becomes a shutdown of the other's output
+ * once everything before it is flushed; when both directions are done, both channels close. Any
+ * other close, reset or error closes both. An idle timer closes both after {@code idleNanos}
+ * without a byte either way (0 = never). Nothing here allocates or logs per read.
+ */
+final class Relay {
+
+  static final String HANDLER_NAME = "vxmesh-relay";
+
+  /** Told once, on the event loop, when the relay is over. */
+  interface Outcome {
+    void closed(CloseReason reason, String detail, long bytesFromDownstream, long bytesFromUpstream);
+  }
+
+  private final Channel downstream;
+  private final Channel upstream;
+  private final Side down;
+  private final Side up;
+  private final long idleNanos;
+  private final Outcome outcome;
+  private long lastActivity;
+  private ScheduledFuture<?> idleTimer;
+  private boolean finished;
+
+  Relay(Channel downstream, Channel upstream, long idleMillis, Outcome outcome) {
+    this.downstream = downstream;
+    this.upstream = upstream;
+    this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
+    this.outcome = outcome;
+    this.down = new Side(downstream, upstream, true);
+    this.up = new Side(upstream, downstream, false);
+  }
+
+  /**
+   * Starts relaying; must run on the channels' event loop. The client's {@link Intake} hands over:
+   * the bytes it held go first, and a FIN it saw is passed on after them.
+   */
+  void start(Intake intake) {
+    lastActivity = System.nanoTime();
+    Sockets.allowHalfClosure(upstream);
+    ByteBuf held = intake.takeHeld();
+    boolean finSeen = intake.inputShutdown();
+    boolean gone = intake.inactive();
+    downstream.pipeline().replace(intake, HANDLER_NAME, down);
+    upstream.pipeline().addBefore(Sockets.VERTX_HANDLER, HANDLER_NAME, up);
+    if (held != null) {
+      if (held.isReadable()) {
+        down.bytes += held.readableBytes();
+        upstream.writeAndFlush(held, upstream.voidPromise());
+      } else {
+        held.release();
+      }
+    }
+    if (finSeen) {
+      inputShutdown(down);
+    }
+    if (gone || !downstream.isActive()) {
+      sideGone(down, null);
+      return;
+    }
+    if (!upstream.isActive()) {
+      sideGone(up, null);
+      return;
+    }
+    if (idleNanos > 0) {
+      idleTimer = downstream.eventLoop().schedule(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
+    }
+    downstream.config().setAutoRead(true);
+    upstream.config().setAutoRead(true);
+  }
+
+  /** Closes both sides now (used when authorisation is revoked or the proxy shuts down). */
+  void abort(CloseReason reason, String detail) {
+    finish(reason, detail);
+    closeAfterFlush(downstream);
+    closeAfterFlush(upstream);
+  }
+
+  private void checkIdle() {
+    if (finished) {
+      return;
+    }
+    long idle = System.nanoTime() - lastActivity;
+    if (idle >= idleNanos) {
+      abort(CloseReason.IDLE_TIMEOUT, "no bytes either way for " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms");
+    } else {
+      idleTimer = downstream.eventLoop().schedule(this::checkIdle, idleNanos - idle, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** One side sent FIN: pass it on once what it sent before is flushed. */
+  private void inputShutdown(Side side) {
+    if (side.inputDone) {
+      return;
+    }
+    side.inputDone = true;
+    lastActivity = System.nanoTime();
+    Channel peer = side.peer;
+    peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
+      if (peer.isActive() && peer instanceof DuplexChannel dc && !dc.isOutputShutdown()) {
+        dc.shutdownOutput();
+      }
+    });
+    if (down.inputDone && up.inputDone) {
+      finish(CloseReason.COMPLETED, "");
+      closeAfterFlush(downstream);
+      closeAfterFlush(upstream);
+    }
+  }
+
+  /** A channel closed (or failed): flush and close the other one. */
+  private void sideGone(Side side, Throwable cause) {
+    CloseReason reason;
+    if (down.inputDone && up.inputDone) {
+      reason = CloseReason.COMPLETED;
+    } else if (cause != null && !(cause instanceof IOException)) {
+      reason = side.fromDownstream ? CloseReason.DOWNSTREAM_ERROR : CloseReason.UPSTREAM_ERROR;
+    } else {
+      reason = side.fromDownstream ? CloseReason.DOWNSTREAM_CLOSED : CloseReason.UPSTREAM_CLOSED;
+    }
+    finish(reason, cause == null ? "" : String.valueOf(cause.getMessage()));
+    if (cause != null) {
+      side.self.close();
+    }
+    closeAfterFlush(side.peer);
+  }
+
+  private void finish(CloseReason reason, String detail) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+    }
+    outcome.closed(reason, detail, down.bytes, up.bytes);
+  }
+
+  private static void closeAfterFlush(Channel ch) {
+    if (ch.isActive()) {
+      ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ch.close();
+    }
+  }
+
+  /** The handler on one channel: reads from {@code self}, writes to {@code peer}. */
+  private final class Side extends ChannelInboundHandlerAdapter {
+    final Channel self;
+    final Channel peer;
+    final boolean fromDownstream;
+    long bytes;
+    boolean inputDone;
+    boolean pendingFlush;
+
+    Side(Channel self, Channel peer, boolean fromDownstream) {
+      this.self = self;
+      this.peer = peer;
+      this.fromDownstream = fromDownstream;
+    }
+
+    @Override
+    public boolean isSharable() {
+      return false;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof ByteBuf buf) {
+        bytes += buf.readableBytes();
+        peer.write(buf, peer.voidPromise());
+        pendingFlush = true;
+      } else {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      lastActivity = System.nanoTime();
+      if (pendingFlush) {
+        pendingFlush = false;
+        peer.flush();
+      }
+      if (!peer.isWritable()) {
+        self.config().setAutoRead(false);
+      }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      // self drained below its low water mark: the channel that writes into it may read again.
+      Side source = this == down ? up : down;
+      if (self.isWritable() && !source.inputDone && peer.isActive()) {
+        peer.config().setAutoRead(true);
+      }
+      ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        if (pendingFlush) {
+          pendingFlush = false;
+          peer.flush();
+        }
+        inputShutdown(this);
+        return;
+      }
+      if (evt == ChannelInputShutdownReadComplete.INSTANCE) {
+        return;
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      sideGone(this, null);
+      ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      sideGone(this, cause);
+    }
+  }
+}
