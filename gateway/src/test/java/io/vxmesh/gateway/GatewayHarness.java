@@ -70,6 +70,16 @@ final class GatewayHarness implements AutoCloseable {
     return r.statusCode() + " " + r.body();
   }
 
+  boolean ready() {
+    return running.runtime().readiness().isReady();
+  }
+
+  /** The {@code n}-th access record (1-based), waiting for it. */
+  AccessRecord awaitRecord(int n) throws InterruptedException {
+    await(n + " access record(s)", () -> log.size() >= n);
+    return log.get(n - 1);
+  }
+
   String version() {
     return running.runtime().tables().applied().version();
   }

@@ -39,7 +39,7 @@ public final class Main {
           started.complete(KEEP_RUNNING);
         } else {
           log.severe("vxmesh could not start: " + ar.cause().getMessage());
-          started.complete(1);
+          started.complete(ar.cause() instanceof IllegalArgumentException ? 2 : 1);
         }
       });
       return started.join();

@@ -67,10 +67,12 @@ public final class ProxyLauncher {
       LOG.warning("native epoll transport unavailable (" + vertx.unavailableNativeTransportCause()
           + "); using NIO");
     }
-    return ConfigLoader.load(vertx, flags, env)
+    Future<Running> started = ConfigLoader.load(vertx, flags, env)
         .map(json -> ProxyConfig.from(json, module.role()))
-        .compose(cfg -> boot(vertx, cfg, module, overrides))
-        .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
+        .compose(cfg -> boot(vertx, cfg, module, overrides));
+    // Deliver the failure first (its listeners run on a Vert.x context), then close.
+    started.onFailure(e -> vertx.close());
+    return started;
   }
 
   private static Future<Running> boot(Vertx vertx, ProxyConfig cfg, RoleModule module, Overrides overrides) {

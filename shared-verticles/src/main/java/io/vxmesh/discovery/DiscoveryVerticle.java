@@ -32,22 +32,20 @@ public final class DiscoveryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LocalCodec.register(vertx, MeshSnapshot.class);
-    return scan().onSuccess(v -> timer = vertx.setPeriodic(pollInterval.toMillis(), id -> {
+    return scan(true).onSuccess(v -> timer = vertx.setPeriodic(pollInterval.toMillis(), id -> {
       if (!scanning) {
-        scan().onFailure(e -> {
-          // already reported by scan(); the last snapshot stays in force
-        });
+        scan(false);
       }
     }));
   }
 
-  private Future<Void> scan() {
+  private Future<Void> scan(boolean first) {
     scanning = true;
     return vertx.executeBlocking(directory::scan, false)
         .andThen(ar -> scanning = false)
         .onFailure(e -> {
           String msg = e.getMessage();
-          if (!msg.equals(lastFailure)) {
+          if (!first && !msg.equals(lastFailure)) {
             LOG.severe("cannot scan resources: " + msg + "; the configuration in force is kept");
             lastFailure = msg;
           }
