@@ -5,7 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vxmesh.common.Addresses;
 import io.vxmesh.compile.ProxyTable;
-import io.vxmesh.proxy.FactsSource;
+import io.vxmesh.proxy.ListenerRole;
 import io.vxmesh.proxy.ListenerVerticle;
 import io.vxmesh.proxy.ProxyRuntime;
 import io.vxmesh.proxy.TableRef;
@@ -80,7 +80,7 @@ public final class GatewayListenersVerticle extends VerticleBase {
       }
       List<ListenerVerticle> created = new ArrayList<>();
       Future<String> f = vertx.deployVerticle(() -> {
-        ListenerVerticle v = new ListenerVerticle(rt, "gateway:" + port, address, port, FactsSource.local());
+        ListenerVerticle v = new ListenerVerticle(rt, "gateway:" + port, address, port, ListenerRole.gateway());
         synchronized (created) {
           created.add(v);
         }

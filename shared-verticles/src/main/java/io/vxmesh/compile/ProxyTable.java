@@ -76,6 +76,22 @@ public record ProxyTable(
         facts.destination() + ":" + facts.destinationPort() + " is not a mesh service");
   }
 
+  /**
+   * A connection that arrived at this sidecar's pod: delivered to the original destination (the
+   * pod's address and port, as Istio 1.10+ does), or to loopback when {@code toLocalhost}.
+   */
+  public Decision decideInbound(ConnectionFacts facts, IpAddress peer, boolean toLocalhost) {
+    IpAddress target = toLocalhost ? IpAddress.parse(facts.destination().v6() ? "::1" : "127.0.0.1")
+        : facts.destination();
+    return new Decision.Passthrough(target, facts.destinationPort(), "inbound to this pod");
+  }
+
+  /** True when {@code ip} is an address of this proxy's own pod. */
+  public boolean isSelf(IpAddress ip) {
+    PodEntry p = meshPods.get(ip);
+    return p != null && p.name().equals(identity.pod()) && p.namespace().equals(identity.namespace());
+  }
+
   /** Equal routing, whatever the version: such a table is not swapped in. */
   public boolean sameRouting(ProxyTable other) {
     return other != null

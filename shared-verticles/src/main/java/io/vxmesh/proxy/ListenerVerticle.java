@@ -9,7 +9,8 @@ import io.vertx.core.net.NetSocket;
 import io.vxmesh.compile.ConnectionFacts;
 import io.vxmesh.compile.Decision;
 import io.vxmesh.compile.ProxyTable;
-import java.util.List;
+import io.vxmesh.common.IpAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,19 +27,19 @@ public final class ListenerVerticle extends VerticleBase {
   private final String name;
   private final String host;
   private final int port;
-  private final FactsSource factsSource;
+  private final ListenerRole role;
   private NetServer server;
 
   /**
    * @param name  the listener's name in logs and metrics, e.g. {@code gateway:19000}
    * @param port  0 picks a free port (tests); see {@link #actualPort()}
    */
-  public ListenerVerticle(ProxyRuntime rt, String name, String host, int port, FactsSource factsSource) {
+  public ListenerVerticle(ProxyRuntime rt, String name, String host, int port, ListenerRole role) {
     this.rt = rt;
     this.name = name;
     this.host = host;
     this.port = port;
-    this.factsSource = factsSource;
+    this.role = role;
   }
 
   @Override
@@ -65,21 +66,18 @@ public final class ListenerVerticle extends VerticleBase {
     ProxyTable table = rt.tables().table();
     ConnectionFacts facts;
     try {
-      facts = factsSource.facts(ch, port == 0 ? server.actualPort() : port);
+      facts = role.facts(ch, port == 0 ? server.actualPort() : port);
     } catch (Exception e) {
       LOG.warning(name + ": cannot tell where the connection from " + ch.remoteAddress()
           + " was going (" + e.getMessage() + "); closing it");
       Sockets.reset(ch);
       return;
     }
-    List<String> gateways = List.of();
-    for (ProxyTable.Listener l : table.listeners()) {
-      if (l.port() == facts.listenerPort()) {
-        gateways = l.gateways();
-      }
-    }
-    Decision decision = table.decide(facts);
-    new ConnectionSession(rt, new ConnectionSession.Origin(name, gateways), intake, ch, facts).start(decision);
+    InetSocketAddress peer = (InetSocketAddress) ch.remoteAddress();
+    IpAddress peerIp = IpAddress.of(peer.getAddress().getAddress());
+    Decision decision = role.decide(table, facts, peerIp);
+    new ConnectionSession(rt, new ConnectionSession.Origin(name, role.gateways(table, facts)), intake, ch, facts)
+        .start(decision);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.vxmesh.sidecar;
 
 import io.vertx.core.json.JsonObject;
 import io.vxmesh.cli.CommonOptions;
+import io.vxmesh.cli.Main;
 import io.vxmesh.cli.ValidateCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -31,24 +32,30 @@ public final class SidecarMain implements Callable<Integer> {
   @Option(names = "--inbound-port", paramLabel = "PORT", description = "Inbound capture port. Default: 15003.")
   Integer inboundPort;
 
+  @Option(names = "--inbound-to-localhost",
+      description = "Deliver inbound connections to 127.0.0.1 instead of the pod's address (for applications"
+          + " that listen on loopback only).")
+  Boolean inboundToLocalhost;
+
   JsonObject flags() {
     JsonObject flags = common.toJson();
     CommonOptions.put(flags, "pod", pod);
     CommonOptions.put(flags, "serviceAccount", serviceAccount);
     CommonOptions.put(flags, "outboundPort", outboundPort);
     CommonOptions.put(flags, "inboundPort", inboundPort);
+    CommonOptions.put(flags, "inboundToLocalhost", inboundToLocalhost);
     return flags;
   }
 
   @Override
   public Integer call() {
-    flags();
-    System.err.println("vxmesh-sidecar: the sidecar's traffic listeners are not built yet; only 'validate DIR' works"
-        + " in this version (see the README's feature table)");
-    return 2;
+    return Main.runProxy(flags(), new SidecarModule());
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new SidecarMain()).execute(args));
+    int code = new CommandLine(new SidecarMain()).execute(args);
+    if (code != Main.KEEP_RUNNING) {
+      System.exit(code);
+    }
   }
 }
