@@ -20,6 +20,7 @@ public record CompiledMesh(
     List<GatewayEntry> gateways,
     List<VsEntry> virtualServices,
     List<DestinationEntry> destinations,
+    List<AccessRule> access,
     List<Finding> findings) {
 
   public CompiledMesh {
@@ -28,6 +29,7 @@ public record CompiledMesh(
     gateways = List.copyOf(gateways);
     virtualServices = List.copyOf(virtualServices);
     destinations = List.copyOf(destinations);
+    access = List.copyOf(access);
     findings = List.copyOf(findings);
   }
 
@@ -82,8 +84,11 @@ public record CompiledMesh(
     }
   }
 
-  /** A ready endpoint; {@code pod} is {@code namespace/name} when known, labels are the pod's. */
-  public record Endpoint(IpAddress ip, int port, String pod, Map<String, String> labels) {
+  /**
+   * A ready endpoint; {@code pod} is {@code namespace/name} and {@code identity}
+   * {@code namespace/serviceaccount} when the pod is known (else empty); labels are the pod's.
+   */
+  public record Endpoint(IpAddress ip, int port, String pod, String identity, Map<String, String> labels) {
     public Endpoint {
       labels = Map.copyOf(labels);
     }
@@ -100,6 +105,22 @@ public record CompiledMesh(
     public PodEntry {
       ips = List.copyOf(ips);
       labels = Map.copyOf(labels);
+    }
+
+    /** {@code namespace/serviceaccount}: who this pod is to access control. */
+    public String identity() {
+      return namespace + "/" + serviceAccount;
+    }
+  }
+
+  /**
+   * An SMI TrafficTarget, resolved: the {@code sources} may reach {@code destination} (identities
+   * {@code namespace/serviceaccount}) on {@code ports} (empty = every port).
+   */
+  public record AccessRule(String trafficTarget, String destination, List<String> sources, List<Integer> ports) {
+    public AccessRule {
+      sources = List.copyOf(sources);
+      ports = List.copyOf(ports);
     }
   }
 

@@ -31,8 +31,8 @@ public sealed interface Decision {
   /** Send to one of the route's targets; {@code rule} is null for the default route. */
   record Forward(RuleRef rule, Route route) implements Decision {}
 
-  /** Send to the original destination as it is. */
-  record Passthrough(IpAddress ip, int port, String why) implements Decision {}
+  /** Send to the original destination as it is; {@code identity} of the pod there, or empty. */
+  record Passthrough(IpAddress ip, int port, String identity, String why) implements Decision {}
 
   /** Refuse: reset the client connection without a byte. */
   record Reject(Reason reason, String detail) implements Decision {}

@@ -2,6 +2,7 @@ package io.vxmesh.compile;
 
 import io.vxmesh.common.IpAddress;
 import io.vxmesh.common.Labels;
+import io.vxmesh.compile.CompiledMesh.AccessRule;
 import io.vxmesh.compile.CompiledMesh.DestinationEntry;
 import io.vxmesh.compile.CompiledMesh.Endpoint;
 import io.vxmesh.compile.CompiledMesh.GatewayEntry;
@@ -23,7 +24,11 @@ import io.vxmesh.model.MeshConfig;
 import io.vxmesh.model.MeshSnapshot;
 import io.vxmesh.model.Pod;
 import io.vxmesh.model.Resource;
+import io.vxmesh.model.HttpRouteGroup;
+import io.vxmesh.model.IdentityRef;
 import io.vxmesh.model.Service;
+import io.vxmesh.model.SmiTcpRoute;
+import io.vxmesh.model.TrafficTarget;
 import io.vxmesh.model.VirtualService;
 import io.vxmesh.resource.Finding;
 import io.vxmesh.resource.Finding.Code;
@@ -79,11 +84,13 @@ public final class MeshCompiler {
     }
     List<VsEntry> virtualServices = virtualServices();
     List<PodEntry> pods = pods();
+    List<AccessRule> access = accessRules();
 
     List<Finding> sorted = new ArrayList<>(new LinkedHashSet<>(findings));
     sorted.sort(Finding.ORDER);
     CompiledMesh draft = new CompiledMesh("", settings, List.copyOf(servicesByHost.values()), pods,
-        List.copyOf(gatewaysByName.values()), virtualServices, List.copyOf(destinationsByHost.values()), sorted);
+        List.copyOf(gatewaysByName.values()), virtualServices, List.copyOf(destinationsByHost.values()), access,
+        sorted);
     return MeshJson.withDigest(draft);
   }
 
@@ -234,9 +241,10 @@ public final class MeshCompiler {
 
   private static Endpoint endpoint(IpAddress ip, int port, Pod pod) {
     if (pod == null) {
-      return new Endpoint(ip, port, "", Map.of());
+      return new Endpoint(ip, port, "", "", Map.of());
     }
-    return new Endpoint(ip, port, pod.meta().namespace() + "/" + pod.meta().name(), pod.meta().labels());
+    return new Endpoint(ip, port, pod.meta().namespace() + "/" + pod.meta().name(),
+        pod.meta().namespace() + "/" + pod.serviceAccount(), pod.meta().labels());
   }
 
   // ---------------------------------------------------------------- DestinationRules
@@ -318,6 +326,78 @@ public final class MeshCompiler {
       }
     }
     return best;
+  }
+
+  // ---------------------------------------------------------------- SMI access
+
+  /**
+   * TrafficTargets resolved against their routes (in the TrafficTarget's namespace): a TCPRoute
+   * gives its ports (none = all); an HTTPRouteGroup allows the destination at L4 on every port (its
+   * HTTP matches are enforced for egress only). A missing route contributes nothing and is reported.
+   */
+  private List<AccessRule> accessRules() {
+    Map<String, SmiTcpRoute> tcpRoutes = new HashMap<>();
+    for (SmiTcpRoute r : snapshot.<SmiTcpRoute>ofKind(Kind.TCP_ROUTE)) {
+      tcpRoutes.put(r.meta().namespace() + "/" + r.meta().name(), r);
+    }
+    Map<String, HttpRouteGroup> httpGroups = new HashMap<>();
+    for (HttpRouteGroup g : snapshot.<HttpRouteGroup>ofKind(Kind.HTTP_ROUTE_GROUP)) {
+      httpGroups.put(g.meta().namespace() + "/" + g.meta().name(), g);
+    }
+    List<AccessRule> out = new ArrayList<>();
+    for (TrafficTarget tt : snapshot.<TrafficTarget>ofKind(Kind.TRAFFIC_TARGET)) {
+      String where = tt.origin().toString();
+      String who = tt.describe();
+      String ns = tt.meta().namespace();
+      if (!tt.destination().namespace().equals(ns)) {
+        findings.add(Finding.warning(Code.UNKNOWN_IDENTITY, where, who, "the destination " + tt.destination()
+            + " is not in the TrafficTarget's namespace " + ns + "; as in OSM, the TrafficTarget is ignored"));
+        continue;
+      }
+      java.util.Set<Integer> ports = new java.util.TreeSet<>();
+      boolean allPorts = false;
+      boolean anyRule = false;
+      for (TrafficTarget.RuleRef rule : tt.rules()) {
+        String key = ns + "/" + rule.name();
+        switch (rule.kind()) {
+          case "TCPRoute" -> {
+            SmiTcpRoute r = tcpRoutes.get(key);
+            if (r == null) {
+              findings.add(Finding.error(Code.UNKNOWN_ROUTE, where, who, "rule TCPRoute " + key
+                  + " does not exist; it allows nothing"));
+              continue;
+            }
+            anyRule = true;
+            if (r.ports().isEmpty()) {
+              allPorts = true;
+            }
+            ports.addAll(r.ports());
+          }
+          case "HTTPRouteGroup" -> {
+            if (!httpGroups.containsKey(key)) {
+              findings.add(Finding.error(Code.UNKNOWN_ROUTE, where, who, "rule HTTPRouteGroup " + key
+                  + " does not exist; it allows nothing"));
+              continue;
+            }
+            anyRule = true;
+            allPorts = true;
+          }
+          default -> findings.add(Finding.warning(Code.UNKNOWN_ROUTE, where, who, "rule kind " + rule.kind()
+              + " is not supported (TCPRoute, HTTPRouteGroup); it allows nothing"));
+        }
+      }
+      if (!anyRule) {
+        continue;
+      }
+      List<String> sources = new ArrayList<>();
+      for (IdentityRef src : tt.sources()) {
+        sources.add(src.namespace() + "/" + src.name());
+      }
+      out.add(new AccessRule(ns + "/" + tt.meta().name(),
+          tt.destination().namespace() + "/" + tt.destination().name(), sources,
+          allPorts ? List.of() : List.copyOf(ports)));
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- Gateways

@@ -60,10 +60,10 @@ public final class MeshJson {
   /** The mesh with {@code digest} set to a hash of its content. */
   static CompiledMesh withDigest(CompiledMesh draft) {
     CompiledMesh blank = new CompiledMesh("", draft.settings(), draft.services(), draft.pods(), draft.gateways(),
-        draft.virtualServices(), draft.destinations(), draft.findings());
+        draft.virtualServices(), draft.destinations(), draft.access(), draft.findings());
     String digest = sha256(toJson(blank)).substring(0, 16);
     return new CompiledMesh(digest, draft.settings(), draft.services(), draft.pods(), draft.gateways(),
-        draft.virtualServices(), draft.destinations(), draft.findings());
+        draft.virtualServices(), draft.destinations(), draft.access(), draft.findings());
   }
 
   static String sha256(String text) {
@@ -84,6 +84,7 @@ public final class MeshJson {
     root.put("version", t.version());
     root.set("identity", MAPPER.valueToTree(t.identity()));
     root.set("settings", MAPPER.valueToTree(t.settings()));
+    root.set("access", MAPPER.valueToTree(t.access()));
     if (t.identity().role() == ProxyIdentity.Role.GATEWAY) {
       ArrayNode listeners = root.putArray("listeners");
       for (ProxyTable.Listener l : t.listeners()) {

@@ -97,7 +97,7 @@ final class ProxySpecializer {
       }
       routes.put(port, new RouteTable("gateway port " + port, rules, null));
     }
-    return new ProxyTable(version, identity, mesh.settings(), listeners, routes, Map.of(), pods);
+    return new ProxyTable(version, identity, mesh.settings(), listeners, routes, Map.of(), pods, access());
   }
 
   private record GatewayServer(GatewayEntry gateway, ServerEntry server) {}
@@ -131,7 +131,49 @@ final class ProxySpecializer {
     }
     Map<IpAddress, Map<Integer, RouteTable>> frozen = new HashMap<>();
     byDestination.forEach((k, v) -> frozen.put(k, Map.copyOf(v)));
-    return new ProxyTable(version, identity, mesh.settings(), List.of(), Map.of(), frozen, pods);
+    return new ProxyTable(version, identity, mesh.settings(), List.of(), Map.of(), frozen, pods, access());
+  }
+
+  // ---------------------------------------------------------------- access
+
+  /**
+   * This proxy's view of the access rules: which destinations it may reach (as a source) and who
+   * may reach it (as a destination). Not enforced in permissive mode.
+   */
+  private AccessControl access() {
+    if (mesh.settings().permissiveTrafficPolicyMode()) {
+      return AccessControl.OPEN;
+    }
+    String self = identity.serviceAccount().isEmpty() ? "" : identity.namespace() + "/" + identity.serviceAccount();
+    Map<String, List<Integer>> outbound = new TreeMap<>();
+    Map<String, List<Integer>> inbound = new TreeMap<>();
+    for (CompiledMesh.AccessRule rule : mesh.access()) {
+      if (rule.sources().contains(self)) {
+        merge(outbound, rule.destination(), rule.ports());
+      }
+      if (rule.destination().equals(self)) {
+        for (String src : rule.sources()) {
+          merge(inbound, src, rule.ports());
+        }
+      }
+    }
+    return new AccessControl(true, self, outbound, inbound);
+  }
+
+  /** Unions port lists; an empty list (every port) absorbs any other. */
+  private static void merge(Map<String, List<Integer>> into, String key, List<Integer> ports) {
+    List<Integer> have = into.get(key);
+    if (have == null) {
+      into.put(key, List.copyOf(ports));
+    } else if (!have.isEmpty()) {
+      if (ports.isEmpty()) {
+        into.put(key, List.of());
+      } else {
+        java.util.TreeSet<Integer> u = new java.util.TreeSet<>(have);
+        u.addAll(ports);
+        into.put(key, List.copyOf(u));
+      }
+    }
   }
 
   // ---------------------------------------------------------------- rules
@@ -207,7 +249,7 @@ final class ProxySpecializer {
     if (pe != null && !unknownSubset) {
       for (Endpoint e : pe.endpoints()) {
         if (Labels.matches(subsetLabels, e.labels())) {
-          endpoints.add(new Upstream(e.ip(), e.port(), e.pod()));
+          endpoints.add(new Upstream(e.ip(), e.port(), e.pod(), e.identity()));
         }
       }
     }

@@ -24,7 +24,8 @@ public record ProxyTable(
     List<Listener> listeners,
     Map<Integer, RouteTable> gatewayRoutes,
     Map<IpAddress, Map<Integer, RouteTable>> serviceRoutes,
-    Map<IpAddress, PodEntry> meshPods) {
+    Map<IpAddress, PodEntry> meshPods,
+    AccessControl access) {
 
   public ProxyTable {
     listeners = List.copyOf(listeners);
@@ -42,7 +43,8 @@ public record ProxyTable(
 
   /** An empty table: gateways listen nowhere, sidecars know no service. */
   public static ProxyTable empty(ProxyIdentity identity) {
-    return new ProxyTable("", identity, MeshSettings.DEFAULTS, List.of(), Map.of(), Map.of(), Map.of());
+    return new ProxyTable("", identity, MeshSettings.DEFAULTS, List.of(), Map.of(), Map.of(), Map.of(),
+        AccessControl.OPEN);
   }
 
   public Decision decide(ConnectionFacts facts) {
@@ -63,13 +65,15 @@ public record ProxyTable(
       }
       Decision d = t.decide(facts.destination());
       if (d instanceof Decision.Reject r && r.reason() == Decision.Reason.NO_ROUTE) {
-        return new Decision.Passthrough(facts.destination(), facts.destinationPort(), "headless service endpoint");
+        PodEntry pod = meshPods.get(facts.destination());
+        return new Decision.Passthrough(facts.destination(), facts.destinationPort(),
+            pod == null ? "" : pod.identity(), "headless service endpoint");
       }
       return d;
     }
     PodEntry pod = meshPods.get(facts.destination());
     if (pod != null) {
-      return new Decision.Passthrough(facts.destination(), facts.destinationPort(),
+      return new Decision.Passthrough(facts.destination(), facts.destinationPort(), pod.identity(),
           "mesh pod " + pod.namespace() + "/" + pod.name());
     }
     return new Decision.Reject(Decision.Reason.NOT_MESH,
@@ -81,9 +85,21 @@ public record ProxyTable(
    * pod's address and port, as Istio 1.10+ does), or to loopback when {@code toLocalhost}.
    */
   public Decision decideInbound(ConnectionFacts facts, IpAddress peer, boolean toLocalhost) {
+    String source = sourceIdentity(peer);
+    if (!access.allowsInbound(source, facts.destinationPort())) {
+      return new Decision.Reject(Decision.Reason.DENIED, (source.isEmpty() ? "unmeshed source " + peer
+          : source) + " may not reach " + access.self() + " on port " + facts.destinationPort()
+          + " (no TrafficTarget allows it)");
+    }
     IpAddress target = toLocalhost ? IpAddress.parse(facts.destination().v6() ? "::1" : "127.0.0.1")
         : facts.destination();
-    return new Decision.Passthrough(target, facts.destinationPort(), "inbound to this pod");
+    return new Decision.Passthrough(target, facts.destinationPort(), access.self(), "inbound to this pod");
+  }
+
+  /** The identity ({@code namespace/serviceaccount}) of the meshed pod at {@code ip}, or "". */
+  public String sourceIdentity(IpAddress ip) {
+    PodEntry p = meshPods.get(ip);
+    return p == null ? "" : p.identity();
   }
 
   /** True when {@code ip} is an address of this proxy's own pod. */
@@ -100,6 +116,7 @@ public record ProxyTable(
         && listeners.equals(other.listeners)
         && gatewayRoutes.equals(other.gatewayRoutes)
         && serviceRoutes.equals(other.serviceRoutes)
-        && meshPods.equals(other.meshPods);
+        && meshPods.equals(other.meshPods)
+        && access.equals(other.access);
   }
 }

@@ -15,6 +15,10 @@ public enum CloseReason {
   NO_ENDPOINTS("no_endpoints"),
   OVERFLOW("overflow"),
   REJECTED("rejected"),
+  /** Access control refused the connection, or revoked it while it was open. */
+  DENIED("denied"),
+  /** The connection would have looped through this proxy. */
+  LOOP("loop"),
   DOWNSTREAM_ERROR("downstream_error"),
   UPSTREAM_ERROR("upstream_error"),
   SHUTDOWN("shutdown");

@@ -6,7 +6,9 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
+import io.vxmesh.common.IpAddress;
 import io.vxmesh.compile.ConnectionFacts;
+import io.vxmesh.compile.ProxyTable;
 import io.vxmesh.compile.Decision;
 import io.vxmesh.compile.Route;
 import io.vxmesh.compile.Target;
@@ -28,6 +30,10 @@ final class ConnectionSession {
 
   private final ProxyRuntime rt;
   private final Origin origin;
+  private final ProxyTable table;
+  private final ListenerRole.Direction direction;
+  private final IpAddress peer;
+  private final java.util.Set<ConnectionSession> live;
   private final Channel downstream;
   private final Intake intake;
   private final ConnectionFacts facts;
@@ -42,10 +48,22 @@ final class ConnectionSession {
   private String limitKey;
   private int attempts;
   private boolean done;
+  private Upstream connected;
+  private Relay relay;
 
-  ConnectionSession(ProxyRuntime rt, Origin origin, Intake intake, Channel downstream, ConnectionFacts facts) {
+  /**
+   * @param table the table in force at accept: the connection is decided and authorised with it
+   * @param live  the listener's open sessions, re-authorised when a new table is applied
+   */
+  ConnectionSession(ProxyRuntime rt, Origin origin, ProxyTable table, ListenerRole.Direction direction,
+      IpAddress peer, java.util.Set<ConnectionSession> live, Intake intake, Channel downstream,
+      ConnectionFacts facts) {
     this.rt = rt;
     this.origin = origin;
+    this.table = table;
+    this.direction = direction;
+    this.peer = peer;
+    this.live = live;
     this.intake = intake;
     this.downstream = downstream;
     this.facts = facts;
@@ -56,14 +74,18 @@ final class ConnectionSession {
     listenerMeters.accepted.increment();
     listenerMeters.active.incrementAndGet();
     switch (decision) {
-      case Decision.Reject r -> refuse(r.reason() == Decision.Reason.NO_ROUTE ? CloseReason.NO_ROUTE
-          : CloseReason.REJECTED, r.reason().label(), r.detail());
+      case Decision.Reject r -> refuse(switch (r.reason()) {
+        case NO_ROUTE -> CloseReason.NO_ROUTE;
+        case DENIED -> CloseReason.DENIED;
+        case LOOP -> CloseReason.LOOP;
+        default -> CloseReason.REJECTED;
+      }, r.reason().label(), r.detail());
       case Decision.Forward f -> forward(f);
       case Decision.Passthrough p -> {
         route = "passthrough";
         upstreamHost = p.ip() + ":" + p.port();
         routeMeters = rt.metrics().route(origin.listener(), route, "original_destination");
-        connect(List.of(new Upstream(p.ip(), p.port(), "")), UpstreamPolicy.DEFAULT);
+        connect(List.of(new Upstream(p.ip(), p.port(), "", p.identity())), UpstreamPolicy.DEFAULT);
       }
     }
   }
@@ -105,8 +127,14 @@ final class ConnectionSession {
 
   private void attempt(List<Upstream> order, int budget, UpstreamPolicy policy) {
     Upstream u = order.get(attempts);
-    attempts++;
     upstreamAddress = u.toString();
+    if (direction != ListenerRole.Direction.INBOUND && !table.access().allowsOutbound(u.identity(), u.port())) {
+      refuse(CloseReason.DENIED, "denied", table.access().self() + " may not reach "
+          + (u.identity().isEmpty() ? "unmeshed " + u : u.identity()) + " on port " + u.port()
+          + " (no TrafficTarget allows it)");
+      return;
+    }
+    attempts++;
     ConnectOptions options = new ConnectOptions()
         .setRemoteAddress(SocketAddress.inetSocketAddress(u.port(), u.ip().toString()))
         .setTimeout((int) Math.min(Integer.MAX_VALUE, policy.connectTimeoutMs()));
@@ -121,7 +149,10 @@ final class ConnectionSession {
         finish(CloseReason.DOWNSTREAM_CLOSED, "client left while connecting", 0, 0);
         return;
       }
-      new Relay(downstream, upstream, policy.idleTimeoutMs(), this::finish).start(intake);
+      connected = order.get(attempts - 1);
+      relay = new Relay(downstream, upstream, policy.idleTimeoutMs(), this::finish);
+      live.add(this);
+      relay.start(intake);
       return;
     }
     routeMeters.connectFailures.increment();
@@ -141,11 +172,28 @@ final class ConnectionSession {
     finish(reason, detail, 0, 0);
   }
 
+  /**
+   * A new table is in force: the connection keeps its route, but if its authorisation was revoked
+   * (SMI policy removed, permissive mode switched off) it is closed now.
+   */
+  void revalidate(ProxyTable next) {
+    if (relay == null || done) {
+      return;
+    }
+    boolean allowed = direction == ListenerRole.Direction.INBOUND
+        ? next.access().allowsInbound(next.sourceIdentity(peer), facts.destinationPort())
+        : next.access().allowsOutbound(connected.identity(), connected.port());
+    if (!allowed) {
+      relay.abort(CloseReason.DENIED, "authorisation revoked by mesh version " + next.version());
+    }
+  }
+
   private void finish(CloseReason reason, String detail, long fromDownstream, long fromUpstream) {
     if (done) {
       return;
     }
     done = true;
+    live.remove(this);
     listenerMeters.active.decrementAndGet();
     if (limitKey != null) {
       rt.limits().release(limitKey);

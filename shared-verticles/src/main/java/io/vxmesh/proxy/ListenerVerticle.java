@@ -9,6 +9,7 @@ import io.vertx.core.net.NetSocket;
 import io.vxmesh.compile.ConnectionFacts;
 import io.vxmesh.compile.Decision;
 import io.vxmesh.compile.ProxyTable;
+import io.vxmesh.common.Addresses;
 import io.vxmesh.common.IpAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,8 @@ public final class ListenerVerticle extends VerticleBase {
   private final int port;
   private final ListenerRole role;
   private NetServer server;
+  /** Sessions of this instance (one event loop) that are relaying; re-authorised on every new table. */
+  private final java.util.Set<ConnectionSession> live = new java.util.HashSet<>();
 
   /**
    * @param name  the listener's name in logs and metrics, e.g. {@code gateway:19000}
@@ -51,6 +54,12 @@ public final class ListenerVerticle extends VerticleBase {
         .setReuseAddress(true)
         .setAcceptBacklog(1024);
     server = vertx.createNetServer(options).connectHandler(this::accept);
+    vertx.eventBus().<TableRef.Applied>localConsumer(Addresses.TABLE, msg -> {
+      ProxyTable next = msg.body().table();
+      for (ConnectionSession s : java.util.List.copyOf(live)) {
+        s.revalidate(next);
+      }
+    });
     return server.listen();
   }
 
@@ -76,8 +85,8 @@ public final class ListenerVerticle extends VerticleBase {
     InetSocketAddress peer = (InetSocketAddress) ch.remoteAddress();
     IpAddress peerIp = IpAddress.of(peer.getAddress().getAddress());
     Decision decision = role.decide(table, facts, peerIp);
-    new ConnectionSession(rt, new ConnectionSession.Origin(name, role.gateways(table, facts)), intake, ch, facts)
-        .start(decision);
+    new ConnectionSession(rt, new ConnectionSession.Origin(name, role.gateways(table, facts)), table,
+        role.direction(), peerIp, live, intake, ch, facts).start(decision);
   }
 
   @Override

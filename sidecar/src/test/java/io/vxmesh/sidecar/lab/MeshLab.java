@@ -54,7 +54,7 @@ public final class MeshLab implements AutoCloseable {
     if (!"root".equals(System.getProperty("user.name"))) {
       return "needs root (network namespaces, veth, iptables); CI runs it as root";
     }
-    for (String tool : List.of("ip", "iptables", "setpriv", "nc", "curl")) {
+    for (String tool : List.of("ip", "iptables", "setpriv", "nc", "ncat", "curl")) {
       if (!onPath(tool)) {
         return tool + " is not installed (.ci/run installs it)";
       }
