@@ -61,9 +61,10 @@ class OsmTcpRoutingIT {
         """.formatted(permissive));
   }
 
-  static void awaitBothAt(String version) throws Exception {
-    MeshLab.awaitTrue("sidecars at a new version", () -> !lab.version(curl).equals(version)
-        && lab.version(curl).equals(lab.version(echo)));
+  /** Waits until both sidecars run the same compiled mesh, and not the one of {@code digest}. */
+  static void awaitBothAt(String digest) throws Exception {
+    MeshLab.awaitTrue("sidecars at a new version", () -> !lab.digest(curl).equals(digest)
+        && lab.digest(curl).equals(lab.digest(echo)));
   }
 
   @Test
@@ -112,7 +113,7 @@ class OsmTcpRoutingIT {
   @Test
   @Order(2)
   void smiModeWithoutPolicyDenies() throws Exception {
-    String before = lab.version(curl);
+    String before = lab.digest(curl);
     meshConfig(false);
     awaitBothAt(before);
     MeshLab.Result r = lab.app(curl, NC);
@@ -125,7 +126,7 @@ class OsmTcpRoutingIT {
   @Test
   @Order(3)
   void theSeedsTrafficTargetAllowsItAgain() throws Exception {
-    String before = lab.version(curl);
+    String before = lab.digest(curl);
     lab.write("smi.yaml", SMI_POLICY);
     awaitBothAt(before);
     MeshLab.Result r = lab.app(curl, NC);
@@ -163,7 +164,7 @@ class OsmTcpRoutingIT {
     MeshLab.awaitTrue("first answer on the open connection",
         () -> java.nio.file.Files.exists(out) && java.nio.file.Files.readString(out).contains("echo response: a"));
 
-    String before = lab.version(curl);
+    String before = lab.digest(curl);
     lab.delete("smi.yaml");
     awaitBothAt(before);
     java.nio.file.Files.createFile(go);

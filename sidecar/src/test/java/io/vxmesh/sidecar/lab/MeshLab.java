@@ -209,21 +209,47 @@ public final class MeshLab implements AutoCloseable {
     return p;
   }
 
-  /** The line echo application ({@code examples/tools/TcpEcho.java}) on {@code port}, as the app user. */
+  /** The line echo application ({@code examples/tools/TcpEcho.java}) on {@code address:port}, as the app user. */
   public Process echoApp(Pod pod, int port, String prefix) throws Exception {
+    return echoApp(pod, "0.0.0.0", port, prefix);
+  }
+
+  public Process echoApp(Pod pod, String address, int port, String prefix) throws Exception {
+    Process p = start(pod, APP_UID, "app-" + pod.name() + "-" + port, java().toString(), "-Xmx32m",
+        "-XX:TieredStopAtLevel=1", "-cp", tools().toString(), "TcpEcho", address + ":" + port, prefix);
+    String probe = address.equals("0.0.0.0") ? "127.0.0.1" : address;
+    awaitTrue("echo app in " + pod.name() + " on " + address + ":" + port,
+        () -> exec(pod, 0, "nc -z " + probe + " " + port, Duration.ofSeconds(2)).exit() == 0);
+    return p;
+  }
+
+  /**
+   * Runs a test tool ({@code sidecar/src/test/tools/NAME.java}) to completion in a pod as the
+   * application user, as {@code kubectl exec} would.
+   */
+  public Result tool(Pod pod, String name, Duration timeout, String... args) throws Exception {
+    StringBuilder cmd = new StringBuilder(java() + " -Xmx64m -XX:TieredStopAtLevel=1 -cp " + tools() + " " + name);
+    for (String a : args) {
+      cmd.append(" '").append(a.replace("'", "'\\''")).append('\'');
+    }
+    return exec(pod, APP_UID, cmd.toString(), timeout);
+  }
+
+  /** Compiles the lab's tools once: the demo's echo server and the clients in {@code src/test/tools}. */
+  private synchronized Path tools() throws Exception {
     Path classes = work.resolve("classes");
     if (!Files.isDirectory(classes)) {
-      Result r = sh(java().resolveSibling("javac") + " -d " + classes + " " + ROOT.resolve("examples/tools/TcpEcho.java"));
+      List<String> sources = new ArrayList<>(List.of(ROOT.resolve("examples/tools/TcpEcho.java").toString()));
+      try (var files = Files.list(ROOT.resolve("sidecar/src/test/tools"))) {
+        files.filter(f -> f.toString().endsWith(".java")).forEach(f -> sources.add(f.toString()));
+      }
+      Result r = sh(java().resolveSibling("javac") + " -d " + classes + " " + String.join(" ", sources));
       if (r.exit() != 0) {
-        throw new IllegalStateException("cannot compile TcpEcho: " + r.err());
+        throw new IllegalStateException("cannot compile the lab tools: " + r.err());
       }
       sh("chmod -R a+rX " + classes);
     }
-    Process p = start(pod, APP_UID, "app-" + pod.name() + "-" + port, java().toString(), "-Xmx32m",
-        "-XX:TieredStopAtLevel=1", "-cp", classes.toString(), "TcpEcho", "0.0.0.0:" + port, prefix);
-    awaitTrue("echo app in " + pod.name() + " on :" + port,
-        () -> exec(pod, 0, "nc -z 127.0.0.1 " + port, Duration.ofSeconds(2)).exit() == 0);
-    return p;
+    return classes;
   }
 
   /**
@@ -267,6 +293,15 @@ public final class MeshLab implements AutoCloseable {
   public String version(Pod pod) throws Exception {
     String ready = exec(pod, 0, "curl -s http://127.0.0.1:15000/ready", Duration.ofSeconds(5)).out().trim();
     return ready.startsWith("ready ") ? ready.substring(6) : "";
+  }
+
+  /**
+   * The digest part of the mesh version a sidecar runs: the same content gives the same digest in
+   * every process, while generations count each process's own compiles (directory mode).
+   */
+  public String digest(Pod pod) throws Exception {
+    String v = version(pod);
+    return v.substring(v.indexOf('-') + 1);
   }
 
   public String log(String name) {
