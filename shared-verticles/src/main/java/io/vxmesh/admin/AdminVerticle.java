@@ -12,6 +12,7 @@ import io.vxmesh.common.IpAddress;
 import io.vxmesh.compile.CompiledMesh;
 import io.vxmesh.compile.ConnectionFacts;
 import io.vxmesh.compile.Decision;
+import io.vxmesh.compile.EgressTable;
 import io.vxmesh.compile.MeshJson;
 import io.vxmesh.compile.ProxyIdentity;
 import io.vxmesh.compile.ProxyTable;
@@ -119,7 +120,12 @@ public final class AdminVerticle extends VerticleBase {
       req.response().setStatusCode(400).end("destination must be an IP address\n");
       return;
     }
-    Decision d = table.decide(new ConnectionFacts(p, dst, p));
+    ConnectionFacts facts = new ConnectionFacts(p, dst, p);
+    String sni = req.getParam("sni");
+    if (sni != null) {
+      facts = facts.withTls(ConnectionFacts.Tls.hello(sni.isEmpty() ? null : sni));
+    }
+    Decision d = table.decide(facts);
     ObjectNode out = MeshJson.mapper().createObjectNode();
     out.put("version", rt.tables().applied().version());
     out.put("role", table.identity().role() == ProxyIdentity.Role.GATEWAY ? "gateway" : "sidecar");
@@ -140,6 +146,37 @@ public final class AdminVerticle extends VerticleBase {
       case Decision.Passthrough pt -> {
         out.put("decision", "passthrough");
         out.put("why", pt.why());
+      }
+      case Decision.InspectTls t -> {
+        out.put("decision", "inspect_tls");
+        out.put("why", t.why() + "; add &sni=NAME to see the decision for a ClientHello naming NAME");
+      }
+      case Decision.HttpEgress h -> {
+        out.put("decision", "http_egress");
+        String host = req.getParam("host");
+        String path = req.getParam("path", "/");
+        String method = req.getParam("method", "GET");
+        ArrayNode rules = out.putArray("rules");
+        for (EgressTable.Rule r : h.rules()) {
+          ObjectNode rn = rules.addObject();
+          rn.put("policy", r.policy());
+          rn.set("hosts", MeshJson.toTree(r.hosts()));
+          rn.put("routes", r.restricted() ? r.routes().toString() : "any request");
+        }
+        if (host != null) {
+          String verdict = "404 Not Found: no Egress rule of port " + p + " allows " + method + " " + host + path;
+          for (EgressTable.Rule r : h.rules()) {
+            EgressTable.RouteMatcher m = r.allowsHost(host) ? r.route(method, path, name -> null) : null;
+            if (m != null) {
+              verdict = "forward to " + h.ip() + ":" + h.port() + " (Egress " + r.policy() + ", route " + m + ")";
+              break;
+            }
+          }
+          out.put("request", method + " " + host + path);
+          out.put("verdict", verdict);
+        } else {
+          out.put("why", "each request is checked; add &host=H&path=P&method=M to see one");
+        }
       }
       case Decision.Reject r -> {
         out.put("decision", "reject");

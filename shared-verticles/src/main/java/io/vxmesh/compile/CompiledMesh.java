@@ -21,6 +21,7 @@ public record CompiledMesh(
     List<VsEntry> virtualServices,
     List<DestinationEntry> destinations,
     List<AccessRule> access,
+    List<EgressEntry> egress,
     List<Finding> findings) {
 
   public CompiledMesh {
@@ -30,6 +31,7 @@ public record CompiledMesh(
     virtualServices = List.copyOf(virtualServices);
     destinations = List.copyOf(destinations);
     access = List.copyOf(access);
+    egress = List.copyOf(egress);
     findings = List.copyOf(findings);
   }
 
@@ -123,6 +125,30 @@ public record CompiledMesh(
       ports = List.copyOf(ports);
     }
   }
+
+  /**
+   * An OSM Egress policy, resolved: the {@code sources} (identities {@code namespace/serviceaccount})
+   * may reach {@code hosts} (http: Host header; https: SNI) or {@code ipAddresses} (tcp; empty = any)
+   * on {@code ports}; http requests further limited by {@code routes}.
+   */
+  public record EgressEntry(
+      String policy,
+      List<String> sources,
+      List<String> hosts,
+      List<Cidr> ipAddresses,
+      List<EgressPort> ports,
+      HttpRoutes routes) {
+
+    public EgressEntry {
+      sources = List.copyOf(sources);
+      hosts = List.copyOf(hosts);
+      ipAddresses = List.copyOf(ipAddresses);
+      ports = List.copyOf(ports);
+    }
+  }
+
+  /** {@code protocol}: http, https, tcp or tcp-server-first. */
+  public record EgressPort(int number, String protocol) {}
 
   public record GatewayEntry(String namespace, String name, Map<String, String> selector, List<ServerEntry> servers) {
     public GatewayEntry {

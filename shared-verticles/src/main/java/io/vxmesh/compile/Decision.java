@@ -1,6 +1,7 @@
 package io.vxmesh.compile;
 
 import io.vxmesh.common.IpAddress;
+import java.util.List;
 
 /** What to do with one connection; decided once, at accept, and kept for the connection's life. */
 public sealed interface Decision {
@@ -28,11 +29,38 @@ public sealed interface Decision {
     }
   }
 
-  /** Send to one of the route's targets; {@code rule} is null for the default route. */
-  record Forward(RuleRef rule, Route route) implements Decision {}
+  /**
+   * Send to one of the route's targets; {@code rule} is null for the default route. {@code protocol}
+   * is the port's mesh protocol: for HTTP ports the client's first bytes must be an HTTP request.
+   */
+  record Forward(RuleRef rule, Route route, PortProtocol protocol) implements Decision {
+    public Forward(RuleRef rule, Route route) {
+      this(rule, route, PortProtocol.TCP);
+    }
+  }
 
-  /** Send to the original destination as it is; {@code identity} of the pod there, or empty. */
-  record Passthrough(IpAddress ip, int port, String identity, String why) implements Decision {}
+  /**
+   * Send to the original destination as it is. {@code identity} of the pod there, or empty;
+   * {@code external}: a destination outside the mesh, allowed by egress (SMI does not apply).
+   */
+  record Passthrough(IpAddress ip, int port, String identity, String why, boolean external) implements Decision {
+    public Passthrough(IpAddress ip, int port, String identity, String why) {
+      this(ip, port, identity, why, false);
+    }
+  }
+
+  /** The decision needs the TLS ClientHello: inspect the first bytes, then decide again with them. */
+  record InspectTls(String why) implements Decision {}
+
+  /**
+   * An HTTP/1 egress connection to the original destination: each request is checked against the
+   * http rules of the port (Host, then the HTTPRouteGroup matches); one that matches none gets 404.
+   */
+  record HttpEgress(IpAddress ip, int port, List<EgressTable.Rule> rules) implements Decision {
+    public HttpEgress {
+      rules = List.copyOf(rules);
+    }
+  }
 
   /** Refuse: reset the client connection without a byte. */
   record Reject(Reason reason, String detail) implements Decision {}

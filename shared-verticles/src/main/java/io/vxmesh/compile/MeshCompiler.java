@@ -4,6 +4,8 @@ import io.vxmesh.common.IpAddress;
 import io.vxmesh.common.Labels;
 import io.vxmesh.compile.CompiledMesh.AccessRule;
 import io.vxmesh.compile.CompiledMesh.DestinationEntry;
+import io.vxmesh.compile.CompiledMesh.EgressEntry;
+import io.vxmesh.compile.CompiledMesh.EgressPort;
 import io.vxmesh.compile.CompiledMesh.Endpoint;
 import io.vxmesh.compile.CompiledMesh.GatewayEntry;
 import io.vxmesh.compile.CompiledMesh.MatchEntry;
@@ -17,6 +19,7 @@ import io.vxmesh.compile.CompiledMesh.SubsetEntry;
 import io.vxmesh.compile.CompiledMesh.TargetSpec;
 import io.vxmesh.compile.CompiledMesh.VsEntry;
 import io.vxmesh.model.DestinationRule;
+import io.vxmesh.model.Egress;
 import io.vxmesh.model.EndpointSlice;
 import io.vxmesh.model.Gateway;
 import io.vxmesh.model.Kind;
@@ -85,12 +88,13 @@ public final class MeshCompiler {
     List<VsEntry> virtualServices = virtualServices();
     List<PodEntry> pods = pods();
     List<AccessRule> access = accessRules();
+    List<EgressEntry> egress = egressPolicies(settings);
 
     List<Finding> sorted = new ArrayList<>(new LinkedHashSet<>(findings));
     sorted.sort(Finding.ORDER);
     CompiledMesh draft = new CompiledMesh("", settings, List.copyOf(servicesByHost.values()), pods,
         List.copyOf(gatewaysByName.values()), virtualServices, List.copyOf(destinationsByHost.values()), access,
-        sorted);
+        egress, sorted);
     return MeshJson.withDigest(draft);
   }
 
@@ -398,6 +402,104 @@ public final class MeshCompiler {
           allPorts ? List.of() : List.copyOf(ports)));
     }
     return out;
+  }
+
+  // ---------------------------------------------------------------- OSM Egress
+
+  /**
+   * Egress policies resolved against their HTTPRouteGroups (in the Egress's namespace). A policy
+   * with {@code matches} allows only the requests its groups match; a missing group contributes
+   * nothing and is reported, so those requests get 404.
+   */
+  private List<EgressEntry> egressPolicies(MeshSettings settings) {
+    Map<String, HttpRouteGroup> groups = new HashMap<>();
+    for (HttpRouteGroup g : snapshot.<HttpRouteGroup>ofKind(Kind.HTTP_ROUTE_GROUP)) {
+      groups.put(g.meta().namespace() + "/" + g.meta().name(), g);
+    }
+    List<EgressEntry> out = new ArrayList<>();
+    Map<Integer, String> serverFirstPorts = new TreeMap<>();
+    Map<Integer, String> otherPorts = new TreeMap<>();
+    for (Egress e : snapshot.<Egress>ofKind(Kind.EGRESS)) {
+      String where = e.origin().toString();
+      String who = e.describe();
+      String ns = e.meta().namespace();
+      if (!settings.enableEgressPolicy()) {
+        findings.add(Finding.warning(Code.EGRESS_POLICY_OFF, where, who, "egress policies are off (MeshConfig "
+            + (settings.meshConfig().isEmpty() ? MeshConfig.NAME : settings.meshConfig())
+            + " spec.featureFlags.enableEgressPolicy is false): this Egress is not applied"));
+      }
+      boolean anyHttp = false;
+      boolean anyTcp = false;
+      List<EgressPort> ports = new ArrayList<>();
+      for (Egress.Port p : e.ports()) {
+        ports.add(new EgressPort(p.number(), p.protocol()));
+        anyHttp |= p.protocol().equals("http");
+        anyTcp |= p.protocol().startsWith("tcp");
+        (p.protocol().equals("tcp-server-first") ? serverFirstPorts : otherPorts).putIfAbsent(p.number(), who);
+      }
+      if (!e.ipAddresses().isEmpty() && !anyTcp) {
+        findings.add(Finding.warning(Code.EGRESS_FIELD_IGNORED, where, who, "spec.ipAddresses apply to tcp and"
+            + " tcp-server-first ports only; http and https ports match by host"));
+      }
+      HttpRoutes routes = HttpRoutes.ANY;
+      if (!e.matches().isEmpty()) {
+        if (!anyHttp) {
+          findings.add(Finding.warning(Code.EGRESS_FIELD_IGNORED, where, who, "spec.matches apply to http ports"
+              + " only; this Egress has none"));
+        }
+        List<HttpRoutes.HttpRoute> list = new ArrayList<>();
+        for (Egress.MatchRef m : e.matches()) {
+          if (!m.kind().equals("HTTPRouteGroup")) {
+            findings.add(Finding.warning(Code.UNKNOWN_ROUTE, where, who, "spec.matches kind " + m.kind()
+                + " is not supported (HTTPRouteGroup); it allows nothing"));
+            continue;
+          }
+          String key = ns + "/" + m.name();
+          HttpRouteGroup g = groups.get(key);
+          if (g == null) {
+            findings.add(Finding.error(Code.UNKNOWN_ROUTE, where, who, "spec.matches names HTTPRouteGroup " + key
+                + ", which does not exist; it allows no request (they get 404)"));
+            continue;
+          }
+          for (HttpRouteGroup.HttpMatch hm : g.matches()) {
+            String bad = badHeaderRegex(hm.headers());
+            if (bad != null) {
+              findings.add(Finding.error(Code.INVALID_RESOURCE, g.origin().toString(), g.describe(), "match \""
+                  + hm.name() + "\" header " + bad + "; the match allows nothing"));
+              continue;
+            }
+            list.add(new HttpRoutes.HttpRoute(key, hm.name(), hm.pathRegex(), hm.methods(), hm.headers()));
+          }
+        }
+        routes = new HttpRoutes(true, list);
+      }
+      List<String> sources = new ArrayList<>();
+      for (IdentityRef src : e.sources()) {
+        sources.add(src.namespace() + "/" + src.name());
+      }
+      List<String> hosts = e.hosts().stream().map(h -> h.trim().toLowerCase(java.util.Locale.ROOT)).toList();
+      out.add(new EgressEntry(ns + "/" + e.meta().name(), sources, hosts, e.ipAddresses(), ports, routes));
+    }
+    serverFirstPorts.forEach((port, who) -> {
+      if (otherPorts.containsKey(port)) {
+        findings.add(Finding.warning(Code.EGRESS_FIELD_IGNORED, null, who, "port " + port + " is tcp-server-first here"
+            + " and another protocol in " + otherPorts.get(port) + "; as in OSM, a server-first port must not be"
+            + " used for protocols that need detection: tcp rules of the port win"));
+      }
+    });
+    return out;
+  }
+
+  /** A description of the first header regular expression that does not compile, or null. */
+  private static String badHeaderRegex(Map<String, String> headers) {
+    for (Map.Entry<String, String> h : headers.entrySet()) {
+      try {
+        java.util.regex.Pattern.compile(h.getValue());
+      } catch (java.util.regex.PatternSyntaxException ex) {
+        return h.getKey() + ": \"" + h.getValue() + "\" is not a valid regular expression (" + ex.getDescription() + ")";
+      }
+    }
+    return null;
   }
 
   // ---------------------------------------------------------------- Gateways

@@ -60,10 +60,10 @@ public final class MeshJson {
   /** The mesh with {@code digest} set to a hash of its content. */
   static CompiledMesh withDigest(CompiledMesh draft) {
     CompiledMesh blank = new CompiledMesh("", draft.settings(), draft.services(), draft.pods(), draft.gateways(),
-        draft.virtualServices(), draft.destinations(), draft.access(), draft.findings());
+        draft.virtualServices(), draft.destinations(), draft.access(), draft.egress(), draft.findings());
     String digest = sha256(toJson(blank)).substring(0, 16);
     return new CompiledMesh(digest, draft.settings(), draft.services(), draft.pods(), draft.gateways(),
-        draft.virtualServices(), draft.destinations(), draft.access(), draft.findings());
+        draft.virtualServices(), draft.destinations(), draft.access(), draft.egress(), draft.findings());
   }
 
   static String sha256(String text) {

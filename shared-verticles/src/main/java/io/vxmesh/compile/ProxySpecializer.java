@@ -97,7 +97,8 @@ final class ProxySpecializer {
       }
       routes.put(port, new RouteTable("gateway port " + port, rules, null));
     }
-    return new ProxyTable(version, identity, mesh.settings(), listeners, routes, Map.of(), pods, access());
+    return new ProxyTable(version, identity, mesh.settings(), listeners, routes, Map.of(), pods, access(),
+        EgressTable.NONE);
   }
 
   private record GatewayServer(GatewayEntry gateway, ServerEntry server) {}
@@ -118,7 +119,7 @@ final class ProxySpecializer {
         }
         Route fallback = svc.headless() ? null : Route.of(List.of(
             target(new TargetSpec(svc.host(), "", port.port(), 100), port.port())));
-        RouteTable table = new RouteTable(svc.host() + ":" + port.port(), rules, fallback);
+        RouteTable table = new RouteTable(svc.host() + ":" + port.port(), rules, fallback, port.protocol());
         for (IpAddress vip : svc.vips()) {
           byDestination.computeIfAbsent(vip, k -> new HashMap<>()).put(port.port(), table);
         }
@@ -131,7 +132,35 @@ final class ProxySpecializer {
     }
     Map<IpAddress, Map<Integer, RouteTable>> frozen = new HashMap<>();
     byDestination.forEach((k, v) -> frozen.put(k, Map.copyOf(v)));
-    return new ProxyTable(version, identity, mesh.settings(), List.of(), Map.of(), frozen, pods, access());
+    return new ProxyTable(version, identity, mesh.settings(), List.of(), Map.of(), frozen, pods, access(),
+        egress());
+  }
+
+  // ---------------------------------------------------------------- egress
+
+  /** The Egress policies whose sources include this proxy's identity, by port (sidecars only). */
+  private EgressTable egress() {
+    if (!mesh.settings().enableEgressPolicy() || identity.serviceAccount().isEmpty()) {
+      return EgressTable.NONE;
+    }
+    String self = identity.namespace() + "/" + identity.serviceAccount();
+    Map<Integer, List<EgressTable.Rule>> byPort = new TreeMap<>();
+    for (CompiledMesh.EgressEntry e : mesh.egress()) {
+      if (!e.sources().contains(self)) {
+        continue;
+      }
+      List<EgressTable.RouteMatcher> routes = new ArrayList<>();
+      for (HttpRoutes.HttpRoute r : e.routes().routes()) {
+        routes.add(new EgressTable.RouteMatcher(r));
+      }
+      for (CompiledMesh.EgressPort p : e.ports()) {
+        byPort.computeIfAbsent(p.number(), k -> new ArrayList<>()).add(new EgressTable.Rule(e.policy(), p.protocol(),
+            e.hosts(), e.ipAddresses(), e.routes().restricted(), routes));
+      }
+    }
+    Map<Integer, List<EgressTable.Rule>> frozen = new TreeMap<>();
+    byPort.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+    return new EgressTable(frozen);
   }
 
   // ---------------------------------------------------------------- access

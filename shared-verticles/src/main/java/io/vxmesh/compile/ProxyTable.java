@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param gatewayRoutes   gateway: rules per listener port
  * @param serviceRoutes   sidecar: rules per destination address and port (service VIPs, headless endpoints)
  * @param meshPods        addresses of meshed pods, to recognise in-mesh destinations and sources
+ * @param access          SMI access control for this proxy (open in permissive mode)
+ * @param egress          sidecar: the Egress policies naming this proxy, by port
  */
 public record ProxyTable(
     String version,
@@ -25,7 +27,8 @@ public record ProxyTable(
     Map<Integer, RouteTable> gatewayRoutes,
     Map<IpAddress, Map<Integer, RouteTable>> serviceRoutes,
     Map<IpAddress, PodEntry> meshPods,
-    AccessControl access) {
+    AccessControl access,
+    EgressTable egress) {
 
   public ProxyTable {
     listeners = List.copyOf(listeners);
@@ -44,7 +47,7 @@ public record ProxyTable(
   /** An empty table: gateways listen nowhere, sidecars know no service. */
   public static ProxyTable empty(ProxyIdentity identity) {
     return new ProxyTable("", identity, MeshSettings.DEFAULTS, List.of(), Map.of(), Map.of(), Map.of(),
-        AccessControl.OPEN);
+        AccessControl.OPEN, EgressTable.NONE);
   }
 
   public Decision decide(ConnectionFacts facts) {
@@ -76,8 +79,64 @@ public record ProxyTable(
       return new Decision.Passthrough(facts.destination(), facts.destinationPort(), pod.identity(),
           "mesh pod " + pod.namespace() + "/" + pod.name());
     }
-    return new Decision.Reject(Decision.Reason.NOT_MESH,
-        facts.destination() + ":" + facts.destinationPort() + " is not a mesh service");
+    return egress(facts);
+  }
+
+  /**
+   * A destination outside the mesh: passed through as it is when the MeshConfig enables egress;
+   * else allowed by this proxy's Egress policies for the port (tcp by address, https by the
+   * ClientHello's server name, http per request), else refused.
+   */
+  private Decision egress(ConnectionFacts facts) {
+    IpAddress ip = facts.destination();
+    int port = facts.destinationPort();
+    String where = ip + ":" + port;
+    if (settings.enableEgress()) {
+      return new Decision.Passthrough(ip, port, "", "egress passthrough (MeshConfig enableEgress)", true);
+    }
+    List<EgressTable.Rule> rules = egress.forPort(port);
+    if (rules.isEmpty()) {
+      return new Decision.Reject(Decision.Reason.NOT_MESH, where + " is not a mesh service, egress is off and "
+          + (settings.enableEgressPolicy() ? "no Egress policy allows port " + port + " for " + self()
+              : "egress policies are off (featureFlags.enableEgressPolicy)"));
+    }
+    List<EgressTable.Rule> http = new java.util.ArrayList<>();
+    boolean https = false;
+    for (EgressTable.Rule r : rules) {
+      if (r.isTcp() && r.allowsAddress(ip)) {
+        return new Decision.Passthrough(ip, port, "", "Egress " + r.policy() + " (" + r.protocol() + ")", true);
+      }
+      if (r.protocol().equals("https")) {
+        https = true;
+      } else if (r.protocol().equals("http")) {
+        http.add(r);
+      }
+    }
+    if (https) {
+      if (facts.tls() == null) {
+        return new Decision.InspectTls("Egress https port " + port + " is matched by server name");
+      }
+      if (facts.tls().isTls()) {
+        for (EgressTable.Rule r : rules) {
+          if (r.protocol().equals("https") && r.allowsHost(facts.tls().sni())) {
+            return new Decision.Passthrough(ip, port, "", "Egress " + r.policy() + " (https, SNI "
+                + facts.tls().sni() + ")", true);
+          }
+        }
+        return new Decision.Reject(Decision.Reason.DENIED, "no Egress policy allows "
+            + (facts.tls().sni() == null ? "TLS without a server name" : "server name " + facts.tls().sni())
+            + " on port " + port + " for " + self());
+      }
+    }
+    if (!http.isEmpty()) {
+      return new Decision.HttpEgress(ip, port, http);
+    }
+    return new Decision.Reject(Decision.Reason.DENIED, "no Egress policy allows " + where + " for " + self());
+  }
+
+  private String self() {
+    return identity.serviceAccount().isEmpty() ? identity.namespace() + "/<no service account>"
+        : identity.namespace() + "/" + identity.serviceAccount();
   }
 
   /**
@@ -117,6 +176,7 @@ public record ProxyTable(
         && gatewayRoutes.equals(other.gatewayRoutes)
         && serviceRoutes.equals(other.serviceRoutes)
         && meshPods.equals(other.meshPods)
-        && access.equals(other.access);
+        && access.equals(other.access)
+        && egress.equals(other.egress);
   }
 }

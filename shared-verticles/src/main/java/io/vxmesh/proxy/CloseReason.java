@@ -19,6 +19,12 @@ public enum CloseReason {
   DENIED("denied"),
   /** The connection would have looped through this proxy. */
   LOOP("loop"),
+  /** The destination is not in the mesh and no egress allows it. */
+  NOT_MESH("not_mesh"),
+  /** The client did not send what the decision needed (a ClientHello, a request head) in time. */
+  DETECTION_TIMEOUT("detection_timeout"),
+  /** The client's bytes were not valid HTTP on an HTTP port: answered 400. */
+  BAD_REQUEST("bad_request"),
   DOWNSTREAM_ERROR("downstream_error"),
   UPSTREAM_ERROR("upstream_error"),
   SHUTDOWN("shutdown");

@@ -14,6 +14,10 @@ import io.vxmesh.compile.Route;
 import io.vxmesh.compile.Target;
 import io.vxmesh.compile.Upstream;
 import io.vxmesh.compile.UpstreamPolicy;
+import io.vxmesh.compile.PortProtocol;
+import io.netty.buffer.ByteBuf;
+import io.vxmesh.proxy.protocol.ClientHello;
+import io.vxmesh.proxy.protocol.HttpRequestHead;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,6 +54,8 @@ final class ConnectionSession {
   private boolean done;
   private Upstream connected;
   private Relay relay;
+  /** Egress to a destination outside the mesh: SMI access control does not apply to it. */
+  private boolean external;
 
   /**
    * @param table the table in force at accept: the connection is decided and authorised with it
@@ -73,21 +79,137 @@ final class ConnectionSession {
   void start(Decision decision) {
     listenerMeters.accepted.increment();
     listenerMeters.active.incrementAndGet();
+    decide(decision);
+  }
+
+  private void decide(Decision decision) {
     switch (decision) {
       case Decision.Reject r -> refuse(switch (r.reason()) {
         case NO_ROUTE -> CloseReason.NO_ROUTE;
         case DENIED -> CloseReason.DENIED;
         case LOOP -> CloseReason.LOOP;
+        case NOT_MESH -> CloseReason.NOT_MESH;
         default -> CloseReason.REJECTED;
       }, r.reason().label(), r.detail());
-      case Decision.Forward f -> forward(f);
+      case Decision.Forward f -> {
+        if (needsHttp(f.protocol())) {
+          expectHttp(() -> forward(f));
+        } else {
+          forward(f);
+        }
+      }
       case Decision.Passthrough p -> {
-        route = "passthrough";
+        route = p.external() ? p.why() : "passthrough";
         upstreamHost = p.ip() + ":" + p.port();
-        routeMeters = rt.metrics().route(origin.listener(), route, "original_destination");
+        routeMeters = rt.metrics().route(origin.listener(), p.external() ? "egress" : "passthrough",
+            "original_destination");
+        external = p.external();
         connect(List.of(new Upstream(p.ip(), p.port(), "", p.identity())), UpstreamPolicy.DEFAULT);
       }
+      case Decision.InspectTls t -> Inspection.run(downstream, intake, Inspection.DEFAULT_TIMEOUT_MS,
+          ConnectionSession::probeTls, hello -> {
+            if (hello instanceof ClientHello.Malformed m) {
+              refuse(CloseReason.DENIED, "bad_client_hello", "TLS ClientHello could not be read: " + m.why());
+              return;
+            }
+            ConnectionFacts.Tls tls = hello instanceof ClientHello.Hello h ? ConnectionFacts.Tls.hello(h.sni())
+                : ConnectionFacts.Tls.NOT_TLS;
+            decide(table.decide(facts.withTls(tls)));
+          }, failure -> inspectionFailed(failure, "a TLS ClientHello"));
+      case Decision.HttpEgress h -> httpEgress(h);
     }
+  }
+
+  /** HTTP ports: the client's first bytes must be an HTTP request (or the HTTP/2 preface). */
+  private static boolean needsHttp(PortProtocol p) {
+    return p == PortProtocol.HTTP || p == PortProtocol.HTTP2 || p == PortProtocol.GRPC;
+  }
+
+  private static ClientHello.Result probeTls(ByteBuf held, boolean exhausted) {
+    ClientHello.Result r = ClientHello.parse(held);
+    if (r instanceof ClientHello.NeedMore) {
+      return exhausted ? (held.isReadable() ? new ClientHello.Malformed("incomplete: the client stopped after "
+          + held.readableBytes() + " bytes") : new ClientHello.NotTls("no bytes")) : null;
+    }
+    return r;
+  }
+
+  static final byte[] H2_PREFACE = "PRI * HTTP/2.0\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /** Waits for the first request head on an HTTP port; raw bytes get 400 and the connection closes. */
+  private void expectHttp(Runnable then) {
+    Inspection.run(downstream, intake, Inspection.DEFAULT_TIMEOUT_MS, (held, exhausted) -> {
+      if (startsWith(held, H2_PREFACE)) {
+        return held.readableBytes() >= H2_PREFACE.length ? "" : null;
+      }
+      HttpRequestHead.Result r = HttpRequestHead.parse(held, HttpEgressProxy.MAX_HEAD);
+      return switch (r) {
+        case HttpRequestHead.Head h -> "";
+        case HttpRequestHead.NotHttp n -> "not an HTTP request: " + n.why();
+        case HttpRequestHead.Malformed m -> "malformed HTTP request: " + m.why();
+        case HttpRequestHead.NeedMore n -> exhausted ? (held.isReadable() ? "incomplete HTTP request head" : "no bytes")
+            : null;
+      };
+    }, problem -> {
+      if (problem.isEmpty()) {
+        then.run();
+      } else if (problem.equals("no bytes")) {
+        finish(CloseReason.DOWNSTREAM_CLOSED, "client closed before sending a request", 0, 0);
+        downstream.close();
+      } else {
+        badRequest(problem);
+      }
+    }, failure -> inspectionFailed(failure, "an HTTP request head"));
+  }
+
+  private static boolean startsWith(ByteBuf held, byte[] prefix) {
+    int n = Math.min(held.readableBytes(), prefix.length);
+    if (n == 0) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (held.getByte(held.readerIndex() + i) != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Raw bytes on an HTTP port are not relayed: the client gets 400 and the connection closes. */
+  private void badRequest(String why) {
+    rt.metrics().rejected(origin.listener(), "bad_request");
+    downstream.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(
+        "HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nserver: vxmesh\r\nconnection: close\r\n\r\n"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    finish(CloseReason.BAD_REQUEST, why + " (port " + facts.destinationPort() + " is HTTP)", 0, 0);
+  }
+
+  private void inspectionFailed(Inspection.Failure failure, String what) {
+    if (failure == Inspection.Failure.TIMEOUT) {
+      refuse(CloseReason.DETECTION_TIMEOUT, "detection_timeout", "the client sent no complete " + what + " within "
+          + Inspection.DEFAULT_TIMEOUT_MS + " ms");
+    } else {
+      finish(CloseReason.DOWNSTREAM_CLOSED, "client left before sending " + what, 0, 0);
+      downstream.close();
+    }
+  }
+
+  /** HTTP egress: the connection is handed to an HTTP/1 proxy that checks every request. */
+  private void httpEgress(Decision.HttpEgress h) {
+    route = "http egress";
+    upstreamHost = h.ip() + ":" + h.port();
+    upstreamAddress = upstreamHost;
+    routeMeters = rt.metrics().route(origin.listener(), "egress", "original_destination");
+    external = true;
+    attempts = 1;
+    new HttpEgressProxy(rt, downstream, h, UpstreamPolicy.DEFAULT_IDLE_TIMEOUT_MS, (reason, detail, ex, down, up) -> {
+      if (!ex.route().equals("-")) {
+        route = ex.route();
+        upstreamHost = ex.host();
+      }
+      finish(reason, detail, down, up);
+    }).start(intake);
   }
 
   private void forward(Decision.Forward f) {
@@ -128,7 +250,8 @@ final class ConnectionSession {
   private void attempt(List<Upstream> order, int budget, UpstreamPolicy policy) {
     Upstream u = order.get(attempts);
     upstreamAddress = u.toString();
-    if (direction != ListenerRole.Direction.INBOUND && !table.access().allowsOutbound(u.identity(), u.port())) {
+    if (direction != ListenerRole.Direction.INBOUND && !external
+        && !table.access().allowsOutbound(u.identity(), u.port())) {
       refuse(CloseReason.DENIED, "denied", table.access().self() + " may not reach "
           + (u.identity().isEmpty() ? "unmeshed " + u : u.identity()) + " on port " + u.port()
           + " (no TrafficTarget allows it)");
@@ -177,7 +300,7 @@ final class ConnectionSession {
    * (SMI policy removed, permissive mode switched off) it is closed now.
    */
   void revalidate(ProxyTable next) {
-    if (relay == null || done) {
+    if (relay == null || done || external) {
       return;
     }
     boolean allowed = direction == ListenerRole.Direction.INBOUND

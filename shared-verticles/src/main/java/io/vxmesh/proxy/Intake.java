@@ -24,6 +24,7 @@ final class Intake extends ChannelInboundHandlerAdapter {
   private boolean inputShutdown;
   private boolean inactive;
   private Throwable failure;
+  private Runnable watcher;
 
   private Intake(Channel channel) {
     this.channel = channel;
@@ -51,12 +52,14 @@ final class Intake extends ChannelInboundHandlerAdapter {
     if (held.readableBytes() >= MAX_HELD) {
       channel.config().setAutoRead(false);
     }
+    changed();
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof ChannelInputShutdownEvent) {
       inputShutdown = true;
+      changed();
       return;
     }
     if (evt == ChannelInputShutdownReadComplete.INSTANCE) {
@@ -68,12 +71,42 @@ final class Intake extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     inactive = true;
+    changed();
     ctx.fireChannelInactive();
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     failure = cause;
+    changed();
+  }
+
+  /**
+   * Reads on for someone who needs the first bytes (protocol inspection): {@code watcher} runs after
+   * each read, an early FIN and a close, until {@link #unwatch()}. Reading stops at {@link #MAX_HELD}.
+   */
+  void watch(Runnable watcher) {
+    this.watcher = watcher;
+    if (held == null || held.readableBytes() < MAX_HELD) {
+      channel.config().setAutoRead(true);
+    }
+  }
+
+  /** Stops reading for the inspector; what was read stays held. */
+  void unwatch() {
+    watcher = null;
+    channel.config().setAutoRead(false);
+  }
+
+  /** True when nothing more can arrive: the client sent FIN, closed, failed, or the hold is full. */
+  boolean exhausted() {
+    return inputShutdown || inactive() || (held != null && held.readableBytes() >= MAX_HELD);
+  }
+
+  private void changed() {
+    if (watcher != null) {
+      watcher.run();
+    }
   }
 
   /** Bytes held so far (the caller owns them; null when none). */

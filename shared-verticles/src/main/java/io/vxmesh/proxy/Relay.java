@@ -158,7 +158,7 @@ final class Relay {
     outcome.closed(reason, detail, down.bytes, up.bytes);
   }
 
-  private static void closeAfterFlush(Channel ch) {
+  static void closeAfterFlush(Channel ch) {
     if (ch.isActive()) {
       ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     } else {

@@ -32,7 +32,9 @@ public record Finding(Severity severity, Code code, String source, String resour
     GATEWAY_HOSTS_UNMATCHED("VX0114"),
     UNKNOWN_ROUTE("VX0201"),
     UNKNOWN_IDENTITY("VX0202"),
-    UNSUPPORTED_PROTOCOL("VX0203");
+    UNSUPPORTED_PROTOCOL("VX0203"),
+    EGRESS_POLICY_OFF("VX0301"),
+    EGRESS_FIELD_IGNORED("VX0302");
 
     private final String id;
 

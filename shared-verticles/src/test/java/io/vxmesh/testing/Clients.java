@@ -31,7 +31,12 @@ public final class Clients {
   /** Connects and writes a line; says whether the proxy reset/closed it or answered. */
   public static Refusal probe(String host, int port) throws IOException {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(host, port), 5_000);
+      try {
+        s.connect(new InetSocketAddress(host, port), 5_000);
+      } catch (SocketException e) {
+        // The reset can beat the end of a non-blocking connect: the client sees the connect fail.
+        return Refusal.RESET;
+      }
       s.setSoTimeout(5_000);
       try {
         s.getOutputStream().write("probe\n".getBytes(StandardCharsets.UTF_8));

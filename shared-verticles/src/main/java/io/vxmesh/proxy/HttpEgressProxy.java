@@ -1,0 +1,660 @@
+package io.vxmesh.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.net.ConnectOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vxmesh.compile.Decision;
+import io.vxmesh.compile.EgressTable;
+import io.vxmesh.compile.UpstreamPolicy;
+import io.vxmesh.proxy.protocol.BodyFraming;
+import io.vxmesh.proxy.protocol.ChunkedBody;
+import io.vxmesh.proxy.protocol.HttpRequestHead;
+import io.vxmesh.proxy.protocol.HttpResponseHead;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An HTTP/1 egress connection: every request the client sends is checked against the Egress http
+ * rules of the port (its Host, then the HTTPRouteGroup matches of the rule) before it may go to the
+ * connection's original destination; a request that no rule allows gets {@code 404 Not Found} on
+ * the same connection, which stays open for the next request (keep-alive, as OSM's proxy does).
+ *
+ * <p>Bytes are forwarded as they came (heads and bodies are not re-encoded); the parsers only find
+ * where each message ends. One exchange at a time: the next request head is read once the response
+ * to the previous one is complete (pipelined requests wait in the buffer). Bodies stream with
+ * back-pressure both ways; the upstream connection is opened at the first allowed request and
+ * reopened if the server closed it between requests. Runs on the client connection's event loop.
+ */
+final class HttpEgressProxy {
+
+  static final String HANDLER_NAME = "vxmesh-http-egress";
+  /** Largest request or response head accepted (as Envoy's default max_request_headers_kb 60). */
+  static final int MAX_HEAD = 60 * 1024;
+
+  /** Told once, on the event loop, when the connection is over. */
+  interface Outcome {
+    void closed(CloseReason reason, String detail, Exchange summary, long fromDownstream, long fromUpstream);
+  }
+
+  /** What the connection did, for the access log: the first allowed request's policy and host. */
+  record Exchange(String route, String host, int requests, int refused) {}
+
+  private enum Req { HEAD, BODY, SKIP }
+
+  private enum Resp { IDLE, HEAD, BODY }
+
+  private final ProxyRuntime rt;
+  private final Channel down;
+  private final Decision.HttpEgress decision;
+  private final long idleNanos;
+  private final Outcome outcome;
+  private final CompositeByteBuf in;
+  private final CompositeByteBuf upIn;
+  private final DownSide downSide = new DownSide();
+  private final UpSide upSide = new UpSide();
+
+  private Channel up;
+  private boolean connecting;
+  private CompositeByteBuf pendingUp;
+
+  private Req req = Req.HEAD;
+  private BodyFraming reqFraming = BodyFraming.NONE;
+  private long reqRemaining;
+  private ChunkedBody reqChunks;
+  private Resp resp = Resp.IDLE;
+  private String respMethod;
+  private BodyFraming respFraming = BodyFraming.NONE;
+  private long respRemaining;
+  private ChunkedBody respChunks;
+  private boolean respStarted;
+  private boolean closeAfterExchange;
+  private boolean clientFin;
+  private boolean finished;
+
+  private String route = "-";
+  private String host = "-";
+  private int requests;
+  private int refused;
+  private long fromDown;
+  private long fromUp;
+  private long lastActivity;
+  private ScheduledFuture<?> idleTimer;
+
+  HttpEgressProxy(ProxyRuntime rt, Channel downstream, Decision.HttpEgress decision, long idleMillis, Outcome outcome) {
+    this.rt = rt;
+    this.down = downstream;
+    this.decision = decision;
+    this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
+    this.outcome = outcome;
+    this.in = downstream.alloc().compositeBuffer(64);
+    this.upIn = downstream.alloc().compositeBuffer(64);
+  }
+
+  /** Takes the connection over from its {@link Intake} (the bytes it held come first). */
+  void start(Intake intake) {
+    lastActivity = System.nanoTime();
+    ByteBuf held = intake.takeHeld();
+    boolean fin = intake.inputShutdown();
+    boolean gone = intake.inactive();
+    down.pipeline().replace(intake, HANDLER_NAME, downSide);
+    if (held != null) {
+      fromDown += held.readableBytes();
+      in.addComponent(true, held);
+    }
+    if (gone || !down.isActive()) {
+      end(CloseReason.DOWNSTREAM_CLOSED, "client left before its request was read");
+      return;
+    }
+    clientFin = fin;
+    if (idleNanos > 0) {
+      idleTimer = down.eventLoop().schedule(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
+    }
+    down.config().setAutoRead(true);
+    requests();
+  }
+
+  // ---------------------------------------------------------------- requests (client -> upstream)
+
+  /** Moves the request side on as far as the bytes at hand allow. */
+  private void requests() {
+    boolean wroteUp = false;
+    while (!finished) {
+      if (req == Req.HEAD) {
+        if (resp != Resp.IDLE) {
+          down.config().setAutoRead(false); // one exchange at a time; the next request waits in `in`
+          break;
+        }
+        if (!in.isReadable()) {
+          if (clientFin) {
+            closeBoth(CloseReason.COMPLETED, "");
+            return;
+          }
+          readDownstream();
+          break;
+        }
+        HttpRequestHead.Result r = HttpRequestHead.parse(in, MAX_HEAD);
+        if (r instanceof HttpRequestHead.NeedMore) {
+          if (in.readableBytes() >= MAX_HEAD) {
+            reply(431, "Request Header Fields Too Large", "request head over " + MAX_HEAD + " bytes");
+          } else if (clientFin) {
+            closeBoth(CloseReason.DOWNSTREAM_CLOSED, "client closed in the middle of a request head");
+          } else {
+            readDownstream();
+          }
+          break;
+        }
+        if (r instanceof HttpRequestHead.NotHttp n) {
+          reply(400, "Bad Request", "not an HTTP/1 request on an http egress port: " + n.why());
+          return;
+        }
+        if (r instanceof HttpRequestHead.Malformed m) {
+          reply(400, "Bad Request", "malformed request: " + m.why());
+          return;
+        }
+        HttpRequestHead.Head h = (HttpRequestHead.Head) r;
+        requests++;
+        closeAfterExchange |= !h.keepAlive();
+        reqFraming = h.bodyFraming();
+        reqRemaining = reqFraming instanceof BodyFraming.ContentLength cl ? cl.length() : 0;
+        reqChunks = reqFraming instanceof BodyFraming.Chunked ? new ChunkedBody() : null;
+        String allowedBy = allow(h);
+        if (allowedBy == null) {
+          refused++;
+          in.skipBytes(h.length());
+          if (h.expectsContinue() && !(reqFraming instanceof BodyFraming.None)) {
+            // The client waits for 100 Continue before sending the body it will now never send.
+            closeAfterExchange = true;
+          }
+          writeDown(response(404, "Not Found", closeAfterExchange));
+          down.flush();
+          if (closeAfterExchange) {
+            closeBoth(CloseReason.COMPLETED, "");
+            return;
+          }
+          req = reqFraming instanceof BodyFraming.None ? Req.HEAD : Req.SKIP;
+          continue;
+        }
+        if (route.equals("-")) {
+          route = allowedBy;
+          host = h.host() == null ? "-" : h.host();
+        }
+        writeUp(take(in, h.length()));
+        wroteUp = true;
+        respMethod = h.method();
+        resp = Resp.HEAD;
+        respStarted = false;
+        req = reqFraming instanceof BodyFraming.None ? Req.HEAD : Req.BODY;
+        continue;
+      }
+      // BODY (forwarded) or SKIP (the body of a refused request, discarded)
+      int n;
+      if (reqChunks != null) {
+        n = reqChunks.scan(in);
+        if (reqChunks.failed()) {
+          if (req == Req.SKIP) {
+            closeBoth(CloseReason.BAD_REQUEST, "malformed chunked body: " + reqChunks.failure());
+          } else {
+            abort(CloseReason.BAD_REQUEST, "malformed chunked request body: " + reqChunks.failure());
+          }
+          return;
+        }
+      } else {
+        n = (int) Math.min(reqRemaining, in.readableBytes());
+        reqRemaining -= n;
+      }
+      if (n > 0) {
+        if (req == Req.BODY) {
+          writeUp(take(in, n));
+          wroteUp = true;
+        } else {
+          in.skipBytes(n);
+        }
+      }
+      boolean bodyDone = reqChunks != null ? reqChunks.done() : reqRemaining == 0;
+      if (bodyDone) {
+        req = Req.HEAD;
+        continue;
+      }
+      if (clientFin) {
+        abort(CloseReason.DOWNSTREAM_CLOSED, "client closed in the middle of a request body");
+        return;
+      }
+      readDownstream();
+      break;
+    }
+    if (finished) {
+      return;
+    }
+    in.discardReadComponents();
+    if (wroteUp && up != null) {
+      up.flush();
+    }
+  }
+
+  /** The Egress rule that allows this request ({@code "Egress ns/name route"}), or null. */
+  private String allow(HttpRequestHead.Head h) {
+    String authority = h.host();
+    if (authority == null) {
+      return null;
+    }
+    String name = authority;
+    int colon = authority.lastIndexOf(':');
+    if (colon > 0 && authority.indexOf(']') < colon) {
+      String port = authority.substring(colon + 1);
+      name = authority.substring(0, colon);
+      if (!port.equals(Integer.toString(decision.port()))) {
+        return null; // host:port names another port than the one this connection goes to
+      }
+    }
+    String path = h.path();
+    for (EgressTable.Rule rule : decision.rules()) {
+      if (!rule.allowsHost(name)) {
+        continue;
+      }
+      EgressTable.RouteMatcher m = rule.route(h.method(), path, header -> h.header(header));
+      if (m != null) {
+        return "Egress " + rule.policy() + (rule.restricted() ? " " + m : "");
+      }
+    }
+    return null;
+  }
+
+  private void readDownstream() {
+    boolean upstreamBusy = up != null ? !up.isWritable()
+        : pendingUp != null && pendingUp.readableBytes() >= Intake.MAX_HELD;
+    if (!finished && !clientFin && !upstreamBusy) {
+      down.config().setAutoRead(true);
+    }
+  }
+
+  private void writeUp(ByteBuf buf) {
+    if (up != null && !connecting) {
+      up.write(buf, up.voidPromise());
+      if (!up.isWritable()) {
+        down.config().setAutoRead(false);
+      }
+      return;
+    }
+    if (pendingUp == null) {
+      pendingUp = down.alloc().compositeBuffer(16);
+    }
+    pendingUp.addComponent(true, buf);
+    if (pendingUp.readableBytes() >= Intake.MAX_HELD) {
+      down.config().setAutoRead(false);
+    }
+    if (up == null && !connecting) {
+      connect();
+    }
+  }
+
+  private void connect() {
+    connecting = true;
+    ConnectOptions options = new ConnectOptions()
+        .setRemoteAddress(SocketAddress.inetSocketAddress(decision.port(), decision.ip().toString()))
+        .setTimeout((int) UpstreamPolicy.DEFAULT_CONNECT_TIMEOUT_MS);
+    rt.upstreams().connect(options).onComplete(ar -> {
+      connecting = false;
+      if (finished) {
+        if (ar.succeeded()) {
+          ar.result().close();
+        }
+        return;
+      }
+      if (ar.failed()) {
+        if (pendingUp != null) {
+          pendingUp.release();
+          pendingUp = null;
+        }
+        resp = Resp.IDLE;
+        reply(502, "Bad Gateway", "cannot connect to " + decision.ip() + ":" + decision.port() + ": "
+            + ar.cause().getMessage());
+        return;
+      }
+      up = Sockets.channel(ar.result());
+      up.pipeline().addBefore(Sockets.VERTX_HANDLER, HANDLER_NAME, upSide);
+      up.config().setAutoRead(true);
+      if (pendingUp != null) {
+        ByteBuf p = pendingUp;
+        pendingUp = null;
+        up.writeAndFlush(p, up.voidPromise());
+      }
+      requests();
+    });
+  }
+
+  // ---------------------------------------------------------------- responses (upstream -> client)
+
+  private void responses() {
+    boolean wroteDown = false;
+    while (!finished && upIn.isReadable()) {
+      if (resp == Resp.IDLE) {
+        abort(CloseReason.UPSTREAM_ERROR, "the server sent bytes no request asked for");
+        return;
+      }
+      if (resp == Resp.HEAD) {
+        HttpResponseHead.Result r = HttpResponseHead.parse(upIn, MAX_HEAD, respMethod);
+        if (r instanceof HttpResponseHead.NeedMore) {
+          if (upIn.readableBytes() >= MAX_HEAD) {
+            badUpstream("response head over " + MAX_HEAD + " bytes");
+            return;
+          }
+          break;
+        }
+        if (r instanceof HttpResponseHead.Malformed m) {
+          badUpstream("malformed response: " + m.why());
+          return;
+        }
+        HttpResponseHead.Head h = (HttpResponseHead.Head) r;
+        writeDown(take(upIn, h.length()));
+        wroteDown = true;
+        respStarted = true;
+        if (h.informational()) {
+          if (h.status() == 101) {
+            abort(CloseReason.UPSTREAM_ERROR, "protocol upgrade (101) is not supported on http egress");
+            return;
+          }
+          continue; // 100 Continue and friends: the final response follows
+        }
+        closeAfterExchange |= !h.keepAlive();
+        respFraming = h.bodyFraming();
+        respRemaining = respFraming instanceof BodyFraming.ContentLength cl ? cl.length() : 0;
+        respChunks = respFraming instanceof BodyFraming.Chunked ? new ChunkedBody() : null;
+        if (respFraming instanceof BodyFraming.None
+            || (respFraming instanceof BodyFraming.ContentLength && respRemaining == 0)) {
+          exchangeDone();
+          continue;
+        }
+        resp = Resp.BODY;
+        continue;
+      }
+      int n;
+      if (respFraming instanceof BodyFraming.UntilClose) {
+        n = upIn.readableBytes();
+      } else if (respChunks != null) {
+        n = respChunks.scan(upIn);
+        if (respChunks.failed()) {
+          abort(CloseReason.UPSTREAM_ERROR, "malformed chunked response body: " + respChunks.failure());
+          return;
+        }
+      } else {
+        n = (int) Math.min(respRemaining, upIn.readableBytes());
+        respRemaining -= n;
+      }
+      if (n > 0) {
+        writeDown(take(upIn, n));
+        wroteDown = true;
+      }
+      boolean done = respChunks != null ? respChunks.done()
+          : respFraming instanceof BodyFraming.ContentLength && respRemaining == 0;
+      if (done) {
+        exchangeDone();
+      }
+    }
+    if (finished) {
+      return;
+    }
+    upIn.discardReadComponents();
+    if (wroteDown) {
+      down.flush();
+    }
+  }
+
+  /** The response is complete: close if either side asked for it, else read the next request. */
+  private void exchangeDone() {
+    resp = Resp.IDLE;
+    if (closeAfterExchange) {
+      closeBoth(CloseReason.COMPLETED, "");
+      return;
+    }
+    down.eventLoop().execute(this::requests);
+  }
+
+  /** The server answered something we cannot relay: 502 if nothing of the response was sent yet. */
+  private void badUpstream(String why) {
+    if (!respStarted) {
+      resp = Resp.IDLE;
+      reply(502, "Bad Gateway", why);
+    } else {
+      abort(CloseReason.UPSTREAM_ERROR, why);
+    }
+  }
+
+  private void upstreamGone(Throwable cause) {
+    if (finished) {
+      return;
+    }
+    Channel was = up;
+    up = null;
+    if (was != null) {
+      was.close();
+    }
+    upIn.clear();
+    if (resp == Resp.BODY && respFraming instanceof BodyFraming.UntilClose) {
+      closeBoth(CloseReason.COMPLETED, "");
+    } else if (resp != Resp.IDLE) {
+      String why = "the server closed the connection before its response was complete"
+          + (cause == null ? "" : ": " + cause.getMessage());
+      badUpstream(why);
+    } else if (req == Req.BODY) {
+      abort(CloseReason.UPSTREAM_CLOSED, "the server closed the connection during a request body");
+    }
+    // else: a keep-alive connection the server closed between requests; the next one reconnects
+  }
+
+  private void writeDown(ByteBuf buf) {
+    down.write(buf, down.voidPromise());
+    if (!down.isWritable() && up != null) {
+      up.config().setAutoRead(false);
+    }
+  }
+
+  /**
+   * The next {@code n} readable bytes of {@code buf}, as buffers of their own (the received
+   * components, not copied), and moves past them. Unlike a slice of the composite, they stay valid
+   * when the composite later discards what was read.
+   */
+  private static ByteBuf take(CompositeByteBuf buf, int n) {
+    java.util.List<ByteBuf> parts = buf.decompose(buf.readerIndex(), n);
+    buf.skipBytes(n);
+    if (parts.size() == 1) {
+      return parts.get(0).retain();
+    }
+    ByteBuf[] retained = new ByteBuf[parts.size()];
+    for (int i = 0; i < retained.length; i++) {
+      retained[i] = parts.get(i).retain();
+    }
+    return Unpooled.wrappedBuffer(retained);
+  }
+
+  // ---------------------------------------------------------------- endings
+
+  /** Answers the client with a locally generated status and closes once it is flushed. */
+  private void reply(int status, String reason, String detail) {
+    if (finished) {
+      return;
+    }
+    down.writeAndFlush(response(status, reason, true));
+    closeBoth(status == 404 ? CloseReason.COMPLETED : status >= 500 ? CloseReason.UPSTREAM_ERROR
+        : CloseReason.BAD_REQUEST, status + " " + reason + ": " + detail);
+  }
+
+  private static ByteBuf response(int status, String reason, boolean close) {
+    String text = "HTTP/1.1 " + status + " " + reason + "\r\ncontent-length: 0\r\nserver: vxmesh\r\n"
+        + (close ? "connection: close\r\n" : "") + "\r\n";
+    return Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** Both sides closed after what was written is flushed. */
+  private void closeBoth(CloseReason reason, String detail) {
+    end(reason, detail);
+    Relay.closeAfterFlush(down);
+    if (up != null) {
+      Relay.closeAfterFlush(up);
+    }
+  }
+
+  /** Both sides closed now; nothing more is sent. */
+  void abort(CloseReason reason, String detail) {
+    end(reason, detail);
+    down.close();
+    if (up != null) {
+      up.close();
+    }
+  }
+
+  private void end(CloseReason reason, String detail) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+    }
+    in.release();
+    upIn.release();
+    if (pendingUp != null) {
+      pendingUp.release();
+      pendingUp = null;
+    }
+    String summary = requests + " request" + (requests == 1 ? "" : "s")
+        + (refused > 0 ? ", " + refused + " refused (404)" : "");
+    outcome.closed(reason, detail.isEmpty() ? summary : summary + "; " + detail,
+        new Exchange(route, host, requests, refused), fromDown, fromUp);
+  }
+
+  private void checkIdle() {
+    if (finished) {
+      return;
+    }
+    long idle = System.nanoTime() - lastActivity;
+    if (idle >= idleNanos) {
+      abort(CloseReason.IDLE_TIMEOUT, "no bytes either way for " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms");
+    } else {
+      idleTimer = down.eventLoop().schedule(this::checkIdle, idleNanos - idle, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  // ---------------------------------------------------------------- channel handlers
+
+  /** The client's side: requests in, responses out. */
+  private final class DownSide extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (!(msg instanceof ByteBuf buf) || finished) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      fromDown += buf.readableBytes();
+      lastActivity = System.nanoTime();
+      in.addComponent(true, buf);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      requests();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (down.isWritable() && up != null && !finished) {
+        up.config().setAutoRead(true);
+      }
+      ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        clientFin = true;
+        requests();
+        return;
+      }
+      if (evt == ChannelInputShutdownReadComplete.INSTANCE) {
+        return;
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (!finished) {
+        abort(req == Req.HEAD && resp == Resp.IDLE && !in.isReadable() ? CloseReason.COMPLETED
+            : CloseReason.DOWNSTREAM_CLOSED, "");
+      }
+      ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      abort(CloseReason.DOWNSTREAM_ERROR, String.valueOf(cause.getMessage()));
+    }
+  }
+
+  /** The original destination's side: responses in, requests out. */
+  private final class UpSide extends ChannelInboundHandlerAdapter {
+    @Override
+    public boolean isSharable() {
+      return true; // re-added to each new upstream connection of this proxy
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (!(msg instanceof ByteBuf buf) || finished || ctx.channel() != up) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      fromUp += buf.readableBytes();
+      lastActivity = System.nanoTime();
+      upIn.addComponent(true, buf);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      if (ctx.channel() == up) {
+        responses();
+      }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (ctx.channel() == up && up.isWritable() && !finished) {
+        readDownstream();
+      }
+      ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent || evt == ChannelInputShutdownReadComplete.INSTANCE) {
+        return;
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (ctx.channel() == up) {
+        responses();
+        upstreamGone(null);
+      }
+      ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (ctx.channel() == up) {
+        upstreamGone(cause);
+      }
+    }
+  }
+}

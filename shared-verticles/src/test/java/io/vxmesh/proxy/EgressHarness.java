@@ -1,0 +1,87 @@
+package io.vxmesh.proxy;
+
+import io.netty.channel.Channel;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vxmesh.common.IpAddress;
+import io.vxmesh.compile.CompiledMesh;
+import io.vxmesh.compile.ConnectionFacts;
+import io.vxmesh.compile.Decision;
+import io.vxmesh.compile.MeshCompiler;
+import io.vxmesh.compile.ProxyIdentity;
+import io.vxmesh.compile.ProxyTable;
+import io.vxmesh.model.MeshSnapshot;
+import io.vxmesh.policy.VersionedMesh;
+import io.vxmesh.resource.ResourceParser;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A sidecar's outbound listener in the test JVM, without iptables: every accepted connection is
+ * taken to have been going to {@code 127.0.0.1:<destinationPort>} (what SO_ORIGINAL_DST would say),
+ * and is decided and served by the real session code with the table compiled from the manifests.
+ */
+final class EgressHarness implements AutoCloseable {
+  final Vertx vertx;
+  final ProxyRuntime rt;
+  final List<AccessRecord> log = new CopyOnWriteArrayList<>();
+  final int port;
+  private final ProxyIdentity identity;
+  private long generation;
+
+  EgressHarness(ProxyIdentity identity, int destinationPort, String manifests) throws Exception {
+    this.identity = identity;
+    vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(1)).build();
+    AccessLog accessLog = AccessLog.off();
+    accessLog.tap(log::add);
+    rt = new ProxyRuntime(new TableRef(identity), new ProxyMetrics(), accessLog, new Readiness(),
+        RandomSource.seeded(7), new ConnectionLimits(),
+        vertx.createNetClient(new NetClientOptions().setConnectTimeout(2_000)), Duration.ofSeconds(1));
+    apply(manifests);
+    ListenerRole fixed = new ListenerRole(ListenerRole.Direction.OUTBOUND) {
+      @Override
+      ConnectionFacts facts(Channel accepted, int listenerPort) {
+        return new ConnectionFacts(listenerPort, IpAddress.parse("127.0.0.1"), destinationPort);
+      }
+
+      @Override
+      Decision decide(ProxyTable table, ConnectionFacts facts, IpAddress peer) {
+        return table.decide(facts);
+      }
+    };
+    ListenerVerticle listener = new ListenerVerticle(rt, "outbound", "127.0.0.1", 0, fixed);
+    vertx.deployVerticle(listener, new DeploymentOptions()).await(10, TimeUnit.SECONDS);
+    port = listener.actualPort();
+  }
+
+  /** Compiles the manifests and puts the table in force, as the table verticle would. */
+  void apply(String manifests) {
+    ResourceParser.Result parsed = ResourceParser.parse("test.yaml", manifests);
+    if (!parsed.parsed() || parsed.findings().stream().anyMatch(f -> f.isError())) {
+      throw new IllegalArgumentException("bad test manifests: " + parsed.findings());
+    }
+    CompiledMesh mesh = MeshCompiler.compile(MeshSnapshot.of(parsed.resources()));
+    VersionedMesh vm = new VersionedMesh(++generation, mesh);
+    rt.tables().set(new TableRef.Applied(mesh.forProxy(identity, vm.version()), vm));
+  }
+
+  AccessRecord awaitRecord(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (log.size() < n) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for access record " + n + "; have " + log);
+      }
+      Thread.sleep(10);
+    }
+    return log.get(n - 1);
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+}
