@@ -23,10 +23,19 @@ public final class GatewayMain implements Callable<Integer> {
   @Option(names = "--address", paramLabel = "IP", description = "Address the Gateway ports listen on. Default: 0.0.0.0.")
   String address;
 
+  @Option(names = "--pod", paramLabel = "NAME", description = "Name of this gateway's pod (for logs and identity).")
+  String pod;
+
+  @Option(names = "--service-account", paramLabel = "SA",
+      description = "Service account of this gateway's pod: its identity as a meshed source under SMI policy.")
+  String serviceAccount;
+
   @Override
   public Integer call() {
     JsonObject flags = common.toJson();
     CommonOptions.put(flags, "address", address);
+    CommonOptions.put(flags, "pod", pod);
+    CommonOptions.put(flags, "serviceAccount", serviceAccount);
     return Main.runProxy(flags, new GatewayModule());
   }
 

@@ -35,6 +35,12 @@ final class GatewayHarness implements AutoCloseable {
   }
 
   static GatewayHarness start(Path resources, String address, String labels, RandomSource random) throws Exception {
+    return start(resources, address, labels, random, new JsonObject());
+  }
+
+  /** {@code extra}: more flags as configuration keys (e.g. {@code serviceAccount}). */
+  static GatewayHarness start(Path resources, String address, String labels, RandomSource random, JsonObject extra)
+      throws Exception {
     JsonObject flags = new JsonObject()
         .put("resources", resources.toString())
         .put("namespace", "istio-system")
@@ -43,7 +49,8 @@ final class GatewayHarness implements AutoCloseable {
         .put("admin", address + ":0")
         .put("eventLoops", 2)
         .put("pollInterval", "100ms")
-        .put("drainTimeout", "2s");
+        .put("drainTimeout", "2s")
+        .mergeIn(extra);
     AccessLog accessLog = AccessLog.off();
     List<AccessRecord> records = new CopyOnWriteArrayList<>();
     accessLog.tap(records::add);
