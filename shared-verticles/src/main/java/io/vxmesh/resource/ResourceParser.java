@@ -416,7 +416,12 @@ public final class ResourceParser {
         throw m.get("sniHosts").fail("is required in a tls match");
       }
       String sourceNamespace = m.text("sourceNamespace");
-      matches.add(new VirtualService.L4Match(m.get("port").port(0), subnets, m.textMap("sourceLabels"),
+      // A match port of 0 means any port, exactly like an absent one (Istio's proto3 zero value).
+      int matchPort = m.get("port").integer(0);
+      if (matchPort < 0 || matchPort > 65535) {
+        throw m.get("port").fail("port " + matchPort + " is outside 0-65535 (0 or absent: any port)");
+      }
+      matches.add(new VirtualService.L4Match(matchPort, subnets, m.textMap("sourceLabels"),
           sourceNamespace, m.textList("gateways"), sni));
     }
     List<VirtualService.RouteDestination> route = new ArrayList<>();
