@@ -447,6 +447,10 @@ public final class ResourceParser {
       if (sum == 0) {
         throw r.get("route").fail("the weights of " + route.size() + " destinations sum to 0: no destination would get a connection");
       }
+      if (sum > Integer.MAX_VALUE) {
+        throw r.get("route").fail("the weights of " + route.size() + " destinations sum to " + sum
+            + ", more than " + Integer.MAX_VALUE + ": write them smaller (only their ratio matters)");
+      }
     }
     return new VirtualService.L4Route(matches, route);
   }
