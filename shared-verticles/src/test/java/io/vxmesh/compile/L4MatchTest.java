@@ -41,6 +41,18 @@ class L4MatchTest {
     return vs("istio-system", name, "hosts: ['*']\ngateways: " + gateways, "- match: " + match + "\n  " + TO_ECHO_2);
   }
 
+  /** A Gateway of ingressgateway-1's pods whose servers expose some hosts only. */
+  static final String HOSTS_GATEWAY = """
+      apiVersion: networking.istio.io/v1beta1
+      kind: Gateway
+      metadata: {name: hosts-gw, namespace: istio-system}
+      spec:
+        selector: {istio: ingressgateway-1}
+        servers:
+          - {hosts: ['*.example.com'], port: {name: tcp-web, number: 19002, protocol: TCP}}
+          - {hosts: ['default/*'], port: {name: tcp-default, number: 19003, protocol: TCP}}
+      """;
+
   static final String MATCHED = "default/echo tcp[0] -> echo-server-2.default:19000";
   static final String DEFAULT_19000 = "default -> echo-server.default:19000";
   static final String DEFAULT_19001 = "default -> echo-server.default:19001";
@@ -220,6 +232,19 @@ class L4MatchTest {
             gatewayRule("narrow", "[ingressgateway-1]", "[{gateways: [ingressgateway-2]}]"),
             expect(GW1, at(19000), NO_ROUTE),
             expect(GW2, at(19000), NO_ROUTE)),
+        scenario("a VirtualService binds to the servers whose hosts match its hosts", List.of(HOSTS_GATEWAY,
+                vs("istio-system", "by-host", "gateways: [hosts-gw]\nhosts: [web.example.com]", catchAll)),
+            expect(GW1, at(19002), "istio-system/by-host tcp[0] -> echo-server-2.default:19000"),
+            expect(GW1, at(19003), NO_ROUTE)),
+        scenario("hosts that match no server host do not bind", List.of(HOSTS_GATEWAY,
+                vs("istio-system", "other-host", "gateways: [hosts-gw]\nhosts: [web.other.test]", catchAll)),
+            expect(GW1, at(19002), NO_ROUTE)),
+        scenario("a server host ns/* binds VirtualServices of that namespace only", List.of(HOSTS_GATEWAY,
+                vs("default", "in-default", "gateways: [istio-system/hosts-gw]\nhosts: [anything.test]", catchAll),
+                vs("istio-system", "in-istio-system", "gateways: [hosts-gw]\nhosts: [anything.test]",
+                    "- route: [{destination: {host: echo-server.default.svc.cluster.local}}]")),
+            expect(GW1, at(19003), "default/in-default tcp[0] -> echo-server-2.default:19000"),
+            expect(GW1, at(19002), NO_ROUTE)),
         scenario("per-match list with several gateways",
             gatewayRule("both", "[ingressgateway-1, ingressgateway-2, default/edge]",
                 "[{gateways: [ingressgateway-1, ingressgateway-2]}]"),
