@@ -305,16 +305,28 @@ public final class MeshCompiler {
     return false;
   }
 
-  /** A near-miss suggestion: a Service whose name starts like the host's first label. */
+  /**
+   * A near-miss suggestion: a Service whose name starts like the host's first label; of several,
+   * the one in the host's namespace whose name is closest in length ({@code echo} suggests
+   * {@code echo-server} before {@code echo-server-2}).
+   */
   private String suggestion(String host) {
-    String first = host.split("\\.")[0];
-    for (String h : servicesByHost.keySet()) {
-      String name = h.split("\\.")[0];
+    String[] labels = host.split("\\.");
+    String first = labels[0];
+    String namespace = labels.length > 1 ? labels[1] : "";
+    String best = null;
+    int bestScore = Integer.MAX_VALUE;
+    for (ServiceEntry s : servicesByHost.values()) {
+      String name = s.name();
       if (!first.isEmpty() && !first.equals("*") && (name.startsWith(first) || first.startsWith(name))) {
-        return " (did you mean " + h + "?)";
+        int score = (s.namespace().equals(namespace) ? 0 : 1_000) + Math.abs(name.length() - first.length());
+        if (score < bestScore) {
+          best = s.host();
+          bestScore = score;
+        }
       }
     }
-    return "";
+    return best == null ? "" : " (did you mean " + best + "?)";
   }
 
   /** The DestinationRule for a host: exact first, then the most specific wildcard. */

@@ -1,5 +1,6 @@
 package io.vxmesh.resource;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Comparator;
 
 /**
@@ -62,6 +63,8 @@ public record Finding(Severity severity, Code code, String source, String resour
     return new Finding(Severity.WARNING, code, source, resource, message);
   }
 
+  /** Derived from {@code severity}; not a property of the JSON form (which must read back). */
+  @JsonIgnore
   public boolean isError() {
     return severity == Severity.ERROR;
   }

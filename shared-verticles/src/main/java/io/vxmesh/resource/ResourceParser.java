@@ -85,7 +85,7 @@ public final class ResourceParser {
           : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
       return new Result(List.of(), List.of(Finding.error(Finding.Code.PARSE_ERROR, source, null,
           "not valid " + (source.endsWith(".json") ? "JSON" : "YAML") + where + ": "
-              + e.getOriginalMessage())), List.of(), 0, false);
+              + problem(e))), List.of(), 0, false);
     } catch (IOException | RuntimeException e) {
       return new Result(List.of(), List.of(Finding.error(Finding.Code.PARSE_ERROR, source, null,
           "cannot be read: " + e.getMessage())), List.of(), 0, false);
@@ -99,6 +99,21 @@ public final class ResourceParser {
       out.document(new Node(doc, ""), Origin.file(source, i + 1));
     }
     return new Result(out.resources, out.findings, out.rejected, out.ignored, true);
+  }
+
+  /**
+   * The parser's complaint on one line (a finding is one line): SnakeYAML's context and problem
+   * without the source excerpt and caret it appends, else the message with its lines joined.
+   */
+  private static String problem(JsonProcessingException e) {
+    if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblem() != null) {
+      String context = m.getContext() == null ? "" : m.getContext()
+          + (m.getContextMark() == null ? "" : " at line " + (m.getContextMark().getLine() + 1)
+              + ", column " + (m.getContextMark().getColumn() + 1)) + ": ";
+      return context + m.getProblem();
+    }
+    String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+    return String.join(" ", message.lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
   }
 
   /** Parses one object that is already a tree (the Kubernetes source uses this). */
@@ -416,7 +431,12 @@ public final class ResourceParser {
         throw m.get("sniHosts").fail("is required in a tls match");
       }
       String sourceNamespace = m.text("sourceNamespace");
-      matches.add(new VirtualService.L4Match(m.get("port").port(0), subnets, m.textMap("sourceLabels"),
+      // A match port of 0 means any port, exactly like an absent one (Istio's proto3 zero value).
+      int matchPort = m.get("port").integer(0);
+      if (matchPort < 0 || matchPort > 65535) {
+        throw m.get("port").fail("port " + matchPort + " is outside 0-65535 (0 or absent: any port)");
+      }
+      matches.add(new VirtualService.L4Match(matchPort, subnets, m.textMap("sourceLabels"),
           sourceNamespace, m.textList("gateways"), sni));
     }
     List<VirtualService.RouteDestination> route = new ArrayList<>();
@@ -441,6 +461,10 @@ public final class ResourceParser {
       long sum = route.stream().mapToLong(d -> d.weight() == null ? 0 : d.weight()).sum();
       if (sum == 0) {
         throw r.get("route").fail("the weights of " + route.size() + " destinations sum to 0: no destination would get a connection");
+      }
+      if (sum > Integer.MAX_VALUE) {
+        throw r.get("route").fail("the weights of " + route.size() + " destinations sum to " + sum
+            + ", more than " + Integer.MAX_VALUE + ": write them smaller (only their ratio matters)");
       }
     }
     return new VirtualService.L4Route(matches, route);
