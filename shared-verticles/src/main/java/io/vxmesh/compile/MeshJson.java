@@ -101,6 +101,19 @@ public final class MeshJson {
         ObjectNode byPort = dests.putObject(ip);
         new TreeMap<>(ports).forEach((port, rt) -> byPort.set(Integer.toString(port), routeTable(rt)));
       });
+      ObjectNode egress = root.putObject("egress");
+      new TreeMap<>(t.egress().byPort()).forEach((port, rules) -> {
+        ArrayNode rn = egress.putArray(Integer.toString(port));
+        for (EgressTable.Rule r : rules) {
+          ObjectNode o = rn.addObject();
+          o.put("policy", r.policy());
+          o.put("protocol", r.protocol());
+          o.set("hosts", MAPPER.valueToTree(r.hosts()));
+          o.set("ipAddresses", MAPPER.valueToTree(r.ipAddresses()));
+          o.set("routes", r.restricted()
+              ? MAPPER.valueToTree(r.routes().stream().map(m -> m.route()).toList()) : MAPPER.getNodeFactory().textNode("any"));
+        }
+      });
     }
     return root;
   }
@@ -108,6 +121,7 @@ public final class MeshJson {
   private static ObjectNode routeTable(RouteTable rt) {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("name", rt.name());
+    n.put("protocol", rt.protocol().wire());
     ArrayNode rules = n.putArray("rules");
     for (CompiledRule r : rt.rules()) {
       ObjectNode rn = rules.addObject();

@@ -179,6 +179,8 @@ final class L4Fixture {
       case Decision.Forward f -> (f.rule() == null ? "default" : f.rule().toString()) + " -> " + targets(f.route(), false);
       case Decision.Passthrough p -> "passthrough " + new Upstream(p.ip(), p.port(), "", "");
       case Decision.Reject r -> "reject " + r.reason().label();
+      case Decision.InspectTls t -> "inspect-tls";
+      case Decision.HttpEgress h -> "http-egress " + new Upstream(h.ip(), h.port(), "", "");
     };
   }
 
