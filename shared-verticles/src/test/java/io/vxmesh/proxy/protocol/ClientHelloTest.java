@@ -161,6 +161,18 @@ class ClientHelloTest {
     assertTrue(r.why().contains(why), r.why());
   }
 
+  /** The fuzz seeds stay what their names say (real JDK hellos), so the campaign starts deep. */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"jdk-tls13-sni-alpn", "jdk-tls12-sni", "jdk-tls13-no-sni",
+      "jdk-tls13-records-of-100", "jdk-tls13-records-of-3"})
+  void fuzzSeedsAreRealHellos(String seed) throws Exception {
+    try (var in = getClass().getResourceAsStream("ClientHelloFuzzTestInputs/parse/" + seed)) {
+      ClientHello.Result r = ClientHello.parse(Bufs.exact(in.readAllBytes()));
+      ClientHello.Hello h = assertInstanceOf(ClientHello.Hello.class, r);
+      assertEquals(seed.contains("no-sni"), h.sni() == null, h.toString());
+    }
+  }
+
   /** Flipping any single byte of a real hello never makes the parser throw (and mostly it notices). */
   @Test
   void corruptingAnyByteNeverThrows() throws Exception {

@@ -153,6 +153,7 @@ class HttpRequestHeadTest {
         Arguments.of("CONNECT with a path", "CONNECT /x HTTP/1.1\r\nHost: example.com\r\n\r\n", "CONNECT target"),
         Arguments.of("ftp scheme", "GET ftp://example.com/ HTTP/1.1\r\nHost: h\r\n\r\n", "unsupported scheme"),
         Arguments.of("userinfo", "GET http://user@example.com/ HTTP/1.1\r\nHost: h\r\n\r\n", "userinfo"),
+        Arguments.of("fragment", "GET /get#top HTTP/1.1\r\nHost: h\r\n\r\n", "fragment"),
         Arguments.of("empty authority", "GET http:///x HTTP/1.1\r\nHost: h\r\n\r\n", "empty"),
         // Host
         Arguments.of("HTTP/1.1 without Host", "GET / HTTP/1.1\r\nAccept: */*\r\n\r\n", "without a Host"),
