@@ -23,7 +23,12 @@ import java.util.Objects;
  * HTTP/1.0 request; an HTTP/1.1 request needs exactly one valid Host, any request at most one.
  * Up to {@link Http1#MAX_HEADERS} (100) header fields; the head's size is bounded by the caller.
  * Empty lines (CRLF) before the request line are skipped (RFC 9112 2.2) and counted in
- * {@code length}.
+ * {@code length}. The target is kept as sent: {@link Head#path()} is neither percent-decoded nor
+ * dot-segment normalised (a fragment, {@code #}, is refused).
+ *
+ * <p>No state is kept between calls: each call reads the head again from the reader index, so a
+ * caller that calls it as segments arrive pays for the bytes already seen each time; the head size
+ * limit and the caller's detection timeout bound that work.
  */
 public final class HttpRequestHead {
 
@@ -281,6 +286,9 @@ public final class HttpRequestHead {
         throw new BadMessage("the asterisk target is for OPTIONS only");
       }
       return;
+    }
+    if (target.indexOf('#') >= 0) {
+      throw new BadMessage("a fragment in the request target");
     }
     if (target.startsWith("/")) {
       return;

@@ -38,6 +38,21 @@ public final class MeshLab implements AutoCloseable {
   /** What a command printed and how it ended. */
   public record Result(int exit, String out, String err) {}
 
+  /**
+   * A machine outside the cluster (an "internet" host of the egress tests): a network namespace on
+   * the bridge with one or more addresses, no Pod object, no hosts file of its own, never meshed.
+   * {@link #machine()} lets {@link #start} and {@link #exec} run processes in it.
+   */
+  public record ExternalHost(String name, String netns, List<String> ips) {
+    public ExternalHost {
+      ips = List.copyOf(ips);
+    }
+
+    public Pod machine() {
+      return new Pod("", name, "", ips.getFirst(), netns, Map.of());
+    }
+  }
+
   private final String id;
   private final int net;
   private final String node;
@@ -46,6 +61,8 @@ public final class MeshLab implements AutoCloseable {
   private final Map<String, Pod> pods = new LinkedHashMap<>();
   private final Map<String, List<String>> hostNames = new LinkedHashMap<>();
   private final List<Process> processes = new ArrayList<>();
+  private final List<ExternalHost> externalHosts = new ArrayList<>();
+  private int nextExternal = 1;
   private int nextHost = 10;
   private int nextVip = 10;
 
@@ -140,6 +157,35 @@ public final class MeshLab implements AutoCloseable {
         """.formatted(name, namespace, l, serviceAccount, ip));
     writeHosts();
     return pod;
+  }
+
+  /**
+   * Adds a host outside the cluster with {@code addresses} IPs ({@code 10.N.200.x}, on the pods'
+   * bridge and subnet, so pods reach it directly, as they would reach the internet through a node).
+   */
+  public ExternalHost externalHost(String name, int addresses) throws Exception {
+    if (addresses < 1 || nextExternal + addresses > 250) {
+      throw new IllegalArgumentException("cannot give " + addresses + " more addresses to external hosts");
+    }
+    int first = nextExternal;
+    nextExternal += addresses;
+    String netns = id + "-x" + first;
+    String veth = "x" + id + first;
+    must("ip netns add " + netns);
+    ExternalHost host = new ExternalHost(name, netns, java.util.stream.IntStream.range(first, first + addresses)
+        .mapToObj(i -> "10." + net + ".200." + i).toList());
+    externalHosts.add(host);
+    must("ip -n " + netns + " link set lo up");
+    must("ip -n " + node + " link add h" + veth + " type veth peer name p" + veth);
+    must("ip -n " + node + " link set p" + veth + " netns " + netns);
+    must("ip -n " + netns + " link set p" + veth + " name eth0");
+    for (String ip : host.ips()) {
+      must("ip -n " + netns + " addr add " + ip + "/16 dev eth0");
+    }
+    must("ip -n " + netns + " link set eth0 up");
+    must("ip -n " + netns + " route add default via 10." + net + ".0.1");
+    must("ip -n " + node + " link set h" + veth + " master br0 up");
+    return host;
   }
 
   /**
@@ -408,6 +454,9 @@ public final class MeshLab implements AutoCloseable {
     for (Pod pod : pods.values()) {
       sh("ip netns del " + pod.netns());
       sh("rm -rf /etc/netns/" + pod.netns());
+    }
+    for (ExternalHost host : externalHosts) {
+      sh("ip netns del " + host.netns());
     }
     sh("ip netns del " + node);
   }
