@@ -44,6 +44,10 @@ public final class CommonOptions {
   @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info (default), debug.")
   String logLevel;
 
+  @Option(names = "--labels-file", paramLabel = "FILE",
+      description = "Labels of this proxy's pod from a downward-API file (key=\"value\" per line); --labels win.")
+  String labelsFile;
+
   /** The flags that were given, as configuration keys. */
   public JsonObject toJson() {
     JsonObject o = new JsonObject();
@@ -57,6 +61,7 @@ public final class CommonOptions {
     put(o, "pollInterval", pollInterval);
     put(o, "drainTimeout", drainTimeout);
     put(o, "logLevel", logLevel);
+    put(o, "labelsFile", labelsFile);
     return o;
   }
 
