@@ -10,6 +10,20 @@ import io.vxmesh.proxy.ProxyRuntime;
 /** The gateway's part of a proxy process: listeners for the Gateway servers selecting this pod. */
 public final class GatewayModule implements ProxyLauncher.RoleModule {
 
+  /** The sidecar-injection webhook this gateway also serves (null: none). */
+  public record Webhook(io.vxmesh.gateway.inject.InjectionWebhookVerticle.Options options,
+      io.vxmesh.gateway.inject.Injector injector) {}
+
+  private final Webhook webhook;
+
+  public GatewayModule() {
+    this(null);
+  }
+
+  public GatewayModule(Webhook webhook) {
+    this.webhook = webhook;
+  }
+
   @Override
   public ProxyIdentity.Role role() {
     return ProxyIdentity.Role.GATEWAY;
@@ -17,6 +31,9 @@ public final class GatewayModule implements ProxyLauncher.RoleModule {
 
   @Override
   public Future<?> deploy(Vertx vertx, ProxyRuntime runtime, ProxyConfig config) {
-    return vertx.deployVerticle(new GatewayListenersVerticle(runtime, config.address(), config.eventLoops()));
+    Future<String> listeners = vertx.deployVerticle(
+        new GatewayListenersVerticle(runtime, config.address(), config.eventLoops()));
+    return webhook == null ? listeners : listeners.compose(id -> vertx.deployVerticle(
+        new io.vxmesh.gateway.inject.InjectionWebhookVerticle(webhook.options(), webhook.injector())));
   }
 }
