@@ -58,7 +58,7 @@ public final class GatewayMain implements Callable<Integer> {
   }
 
   /** The injection webhook the flags ask for, or null. */
-  GatewayModule.Webhook webhook() throws java.io.IOException {
+  public GatewayModule.Webhook webhook() throws java.io.IOException {
     if (injector == null) {
       return null;
     }

@@ -15,6 +15,7 @@ public final class GatewayModule implements ProxyLauncher.RoleModule {
       io.vxmesh.gateway.inject.Injector injector) {}
 
   private final Webhook webhook;
+  private volatile io.vxmesh.gateway.inject.InjectionWebhookVerticle webhookVerticle;
 
   public GatewayModule() {
     this(null);
@@ -33,7 +34,16 @@ public final class GatewayModule implements ProxyLauncher.RoleModule {
   public Future<?> deploy(Vertx vertx, ProxyRuntime runtime, ProxyConfig config) {
     Future<String> listeners = vertx.deployVerticle(
         new GatewayListenersVerticle(runtime, config.address(), config.eventLoops()));
-    return webhook == null ? listeners : listeners.compose(id -> vertx.deployVerticle(
-        new io.vxmesh.gateway.inject.InjectionWebhookVerticle(webhook.options(), webhook.injector())));
+    if (webhook == null) {
+      return listeners;
+    }
+    webhookVerticle = new io.vxmesh.gateway.inject.InjectionWebhookVerticle(webhook.options(), webhook.injector());
+    return listeners.compose(id -> vertx.deployVerticle(webhookVerticle));
+  }
+
+  /** The port the injection webhook listens on; -1 when there is none (or it is not started). */
+  public int webhookPort() {
+    io.vxmesh.gateway.inject.InjectionWebhookVerticle w = webhookVerticle;
+    return w == null ? -1 : w.actualPort();
   }
 }
