@@ -7,7 +7,10 @@ import java.util.Set;
  * What the injector puts into a pod, the same for the webhook and {@code inject -f}: the image that
  * holds both the sidecar and {@code vxmesh-iptables}, the proxy's uid and ports (as OSM: 15001
  * outbound, 15003 inbound, 15000 admin, uid 1500), how the sidecar finds the cluster, and its
- * resources (the JVM's heap and direct-memory caps must fit in {@code memoryLimit} with ~100 MiB to spare
+ * resources, and whether the sidecar is a Kubernetes native sidecar ({@code nativeSidecar}: an init
+ * container with {@code restartPolicy: Always}, Kubernetes 1.29 or later: the application starts only once
+ * the proxy is ready, and Jobs complete; off by default, since older API servers drop the field and the
+ * pod would never start). The JVM's heap and direct-memory caps (the JVM's heap and direct-memory caps must fit in {@code memoryLimit} with ~100 MiB to spare
  * for metaspace, code and threads). Read from a YAML/JSON file whose keys are the component names ({@link #from}).
  */
 public record InjectionSettings(
@@ -25,7 +28,8 @@ public record InjectionSettings(
     String cpuLimit,
     String memoryLimit,
     String heap,
-    String directMemory) {
+    String directMemory,
+    boolean nativeSidecar) {
 
   public static final String DEFAULT_IMAGE = "vxmesh:0.1.0";
   public static final String DEFAULT_CLUSTER_DNS = "vxmesh-cluster.vxmesh-system.svc.cluster.local";
@@ -33,7 +37,7 @@ public record InjectionSettings(
   private static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
 
   public static final InjectionSettings DEFAULTS = new InjectionSettings(DEFAULT_IMAGE, "IfNotPresent",
-      1500, 15001, 15003, 15000, 5701, DEFAULT_CLUSTER_DNS, "info", "100m", "128Mi", "1", "384Mi", "128m", "128m");
+      1500, 15001, 15003, 15000, 5701, DEFAULT_CLUSTER_DNS, "info", "100m", "128Mi", "1", "384Mi", "128m", "128m", false);
 
   public InjectionSettings {
     require(image, "image");
@@ -68,14 +72,15 @@ public record InjectionSettings(
 
   public InjectionSettings withImage(String newImage) {
     return new InjectionSettings(newImage, imagePullPolicy, proxyUid, outboundPort, inboundPort, adminPort,
-        clusterPort, clusterDns, logLevel, cpuRequest, memoryRequest, cpuLimit, memoryLimit, heap, directMemory);
+        clusterPort, clusterDns, logLevel, cpuRequest, memoryRequest, cpuLimit, memoryLimit, heap, directMemory,
+        nativeSidecar);
   }
 
   /** The defaults overridden by the keys of {@code o}; an unknown key is an error (a typo would be silent). */
   public static InjectionSettings from(JsonObject o) {
     Set<String> known = Set.of("image", "imagePullPolicy", "proxyUid", "outboundPort", "inboundPort", "adminPort",
         "clusterPort", "clusterDns", "logLevel", "cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit", "heap",
-        "directMemory");
+        "directMemory", "nativeSidecar");
     for (String k : o.fieldNames()) {
       if (!known.contains(k)) {
         throw new IllegalArgumentException("unknown injection setting '" + k + "' (known: "
@@ -90,12 +95,24 @@ public record InjectionSettings(
         number(o, "clusterPort", d.clusterPort), text(o, "clusterDns", d.clusterDns),
         text(o, "logLevel", d.logLevel), text(o, "cpuRequest", d.cpuRequest),
         text(o, "memoryRequest", d.memoryRequest), text(o, "cpuLimit", d.cpuLimit),
-        text(o, "memoryLimit", d.memoryLimit), text(o, "heap", d.heap), text(o, "directMemory", d.directMemory));
+        text(o, "memoryLimit", d.memoryLimit), text(o, "heap", d.heap), text(o, "directMemory", d.directMemory),
+        bool(o, "nativeSidecar", d.nativeSidecar));
   }
 
   private static String text(JsonObject o, String key, String dflt) {
     Object v = o.getValue(key);
     return v == null ? dflt : v.toString();
+  }
+
+  private static boolean bool(JsonObject o, String key, boolean dflt) {
+    Object v = o.getValue(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    throw new IllegalArgumentException(key + " needs true or false, got '" + v + "'");
   }
 
   private static int number(JsonObject o, String key, int dflt) {

@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
  *   NET_RAW, with the pod's exclusion annotations. It is appended after the pod's own init containers,
  *   which therefore run before interception starts (their traffic is not meshed, and they cannot be
  *   broken by a proxy that is not running yet; OSM orders them the same way).</li>
- *   <li>The sidecar container {@value #SIDECAR} (uid {@code proxyUid}, read-only root filesystem, no
+ *   <li>The sidecar container {@value #SIDECAR} (appended to the containers; with {@code nativeSidecar}, a
+ *   restartable init container after {@value #INIT}, which holds the application back until the proxy is
+ *   ready) (uid {@code proxyUid}, read-only root filesystem, no
  *   capabilities) that joins the cluster as a lite member ({@code --cluster} and no source); namespace,
  *   pod name, service account and IP come from the downward API (environment), the labels from a
  *   downward-API volume ({@code --labels-file}), so they are the pod's real ones, whatever created it.</li>
@@ -142,7 +144,8 @@ public final class Injector {
     }
     Set<String> containerNames = names(containers, "spec.containers");
     Set<String> initNames = initContainers == null ? Set.of() : names(initContainers, "spec.initContainers");
-    if (ann.containsKey(STATUS_ANNOTATION) || containerNames.contains(SIDECAR) || initNames.contains(INIT)) {
+    if (ann.containsKey(STATUS_ANNOTATION) || containerNames.contains(SIDECAR) || initNames.contains(INIT)
+        || initNames.contains(SIDECAR)) {
       return new Outcome.Skip("already injected");
     }
     Set<String> volumeNames = volumes == null ? Set.of() : names(volumes, "spec.volumes");
@@ -170,7 +173,18 @@ public final class Injector {
     } else {
       ops.add(new JsonPatch.Add("/spec/initContainers/-", init));
     }
-    ops.add(new JsonPatch.Add("/spec/containers/-", sidecar()));
+    if (settings.nativeSidecar()) {
+      // After the iptables step; the kubelet starts the application containers once its startup probe passes.
+      ops.add(new JsonPatch.Add("/spec/initContainers/-", sidecar()
+          .put("restartPolicy", "Always")
+          .put("startupProbe", new JsonObject()
+              .put("httpGet", new JsonObject().put("path", "/ready").put("port", settings.adminPort()))
+              .put("periodSeconds", 1)
+              .put("timeoutSeconds", 2)
+              .put("failureThreshold", 120))));
+    } else {
+      ops.add(new JsonPatch.Add("/spec/containers/-", sidecar()));
+    }
     if (volumes == null) {
       ops.add(new JsonPatch.Add("/spec/volumes", new JsonArray().add(podinfoVolume()).add(tmpVolume())));
     } else {
@@ -307,8 +321,8 @@ public final class Injector {
   private JsonObject addedAnnotations(Map<String, Object> existing) {
     JsonObject status = new JsonObject()
         .put("image", settings.image())
-        .put("initContainers", new JsonArray().add(INIT))
-        .put("containers", new JsonArray().add(SIDECAR))
+        .put("initContainers", settings.nativeSidecar() ? new JsonArray().add(INIT).add(SIDECAR) : new JsonArray().add(INIT))
+        .put("containers", settings.nativeSidecar() ? new JsonArray() : new JsonArray().add(SIDECAR))
         .put("volumes", new JsonArray().add(PODINFO_VOLUME).add(TMP_VOLUME));
     JsonObject out = new JsonObject().put(STATUS_ANNOTATION, status.encode());
     if (existing.keySet().stream().noneMatch(k -> k.startsWith("prometheus.io/"))) {

@@ -170,6 +170,27 @@ class InjectorTest {
   }
 
   @Test
+  void aNativeSidecarIsARestartableInitContainerAfterTheIptablesStep() {
+    Injector nativeInjector = new Injector(InjectionSettings.from(new JsonObject().put("nativeSidecar", true)));
+    JsonObject pod = pod("{\"spec\":{\"initContainers\":[{\"name\":\"setup\",\"image\":\"busybox\"}]}}");
+    Injector.Outcome o = nativeInjector.inject(pod, "Pod shop/web");
+    JsonObject out = JsonPatch.apply(pod, assertInstanceOf(Injector.Outcome.Patch.class, o).ops());
+    JsonArray inits = out.getJsonObject("spec").getJsonArray("initContainers");
+    assertEquals(List.of("setup", Injector.INIT, Injector.SIDECAR), names(inits));
+    assertEquals(List.of("app"), names(out.getJsonObject("spec").getJsonArray("containers")));
+    JsonObject sidecar = inits.getJsonObject(2);
+    assertEquals("Always", sidecar.getString("restartPolicy"));
+    assertEquals("/ready", sidecar.getJsonObject("startupProbe").getJsonObject("httpGet").getString("path"));
+    assertEquals(new Injector.Outcome.Skip("already injected"), nativeInjector.inject(out, "Pod shop/web"));
+    JsonObject withoutStatus = out.copy();
+    withoutStatus.getJsonObject("metadata").remove("annotations");
+    withoutStatus.getJsonObject("spec").getJsonArray("initContainers").remove(1); // vxmesh-init
+    assertEquals(new Injector.Outcome.Skip("already injected"), INJECTOR.inject(withoutStatus, "Pod shop/web"),
+        "a sidecar among the init containers counts as injected");
+    assertThrows(IllegalArgumentException.class, () -> InjectionSettings.from(new JsonObject().put("nativeSidecar", "yes")));
+  }
+
+  @Test
   void settingsAreChecked() {
     assertThrows(IllegalArgumentException.class, () -> InjectionSettings.from(new JsonObject().put("imag", "x")));
     assertThrows(IllegalArgumentException.class, () -> InjectionSettings.from(new JsonObject().put("proxyUid", 0)));
