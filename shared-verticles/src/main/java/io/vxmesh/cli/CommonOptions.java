@@ -19,6 +19,10 @@ public final class CommonOptions {
   @Option(names = "--labels", paramLabel = "k=v[,k=v]", description = "Labels of this proxy's pod.")
   String labels;
 
+  @Option(names = "--labels-file", paramLabel = "FILE",
+      description = "Labels of this proxy's pod from a downward-API file (key=\"value\" per line); --labels win.")
+  String labelsFile;
+
   @Option(names = "--admin", paramLabel = "IP:PORT",
       description = "Admin endpoint (/ready, /config_dump, /stats/prometheus). Default: 127.0.0.1:15000.")
   String admin;
@@ -44,16 +48,13 @@ public final class CommonOptions {
   @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info (default), debug.")
   String logLevel;
 
-  @Option(names = "--labels-file", paramLabel = "FILE",
-      description = "Labels of this proxy's pod from a downward-API file (key=\"value\" per line); --labels win.")
-  String labelsFile;
-
   /** The flags that were given, as configuration keys. */
   public JsonObject toJson() {
     JsonObject o = new JsonObject();
     put(o, "resources", resources);
     put(o, "namespace", namespace);
     put(o, "labels", labels);
+    put(o, "labelsFile", labelsFile);
     put(o, "admin", admin);
     put(o, "config", config);
     put(o, "eventLoops", eventLoops);
@@ -61,7 +62,6 @@ public final class CommonOptions {
     put(o, "pollInterval", pollInterval);
     put(o, "drainTimeout", drainTimeout);
     put(o, "logLevel", logLevel);
-    put(o, "labelsFile", labelsFile);
     return o;
   }
 
