@@ -4,6 +4,9 @@ import io.vertx.core.json.JsonObject;
 import io.vxmesh.cli.CommonOptions;
 import io.vxmesh.cli.Main;
 import io.vxmesh.cli.ValidateCommand;
+import io.vxmesh.gateway.inject.InjectCommand;
+import io.vxmesh.gateway.inject.Injector;
+import io.vxmesh.gateway.inject.InjectionWebhookVerticle;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "vxmesh-gateway", mixinStandardHelpOptions = true, version = "vxmesh-gateway 0.1.0",
     description = "Ingress gateway: serves the TCP ports of the Istio Gateways whose selector matches"
         + " --labels, routing by their VirtualServices.",
-    subcommands = {ValidateCommand.class})
+    subcommands = {ValidateCommand.class, InjectCommand.class})
 public final class GatewayMain implements Callable<Integer> {
 
   @Mixin
@@ -30,13 +33,58 @@ public final class GatewayMain implements Callable<Integer> {
       description = "Service account of this gateway's pod: its identity as a meshed source under SMI policy.")
   String serviceAccount;
 
+  @Option(names = "--injector", paramLabel = "IP:PORT",
+      description = "Serve the sidecar-injection webhook (HTTPS, POST /inject) on this address. Default: off.")
+  String injector;
+
+  @Option(names = "--injector-cert", paramLabel = "FILE", description = "PEM certificate (chain) of the webhook.")
+  java.nio.file.Path injectorCert;
+
+  @Option(names = "--injector-key", paramLabel = "FILE", description = "PEM private key of the webhook.")
+  java.nio.file.Path injectorKey;
+
+  @Option(names = "--injection-config", paramLabel = "FILE",
+      description = "YAML/JSON file of injection settings (see `inject --help`).")
+  java.nio.file.Path injectionConfig;
+
+  @Option(names = "--sidecar-image", paramLabel = "IMAGE", description = "Image the webhook injects.")
+  String sidecarImage;
+
   @Override
   public Integer call() {
     JsonObject flags = common.toJson();
     CommonOptions.put(flags, "address", address);
     CommonOptions.put(flags, "pod", pod);
     CommonOptions.put(flags, "serviceAccount", serviceAccount);
-    return Main.runProxy(flags, new GatewayModule());
+    GatewayModule.Webhook webhook;
+    try {
+      webhook = webhook();
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      System.err.println("vxmesh could not start: " + e.getMessage());
+      return 2;
+    }
+    return Main.runProxy(flags, new GatewayModule(webhook));
+  }
+
+  /** The injection webhook the flags ask for, or null. */
+  public GatewayModule.Webhook webhook() throws java.io.IOException {
+    if (injector == null) {
+      return null;
+    }
+    int colon = injector.lastIndexOf(':');
+    if (colon <= 0 || injectorCert == null || injectorKey == null) {
+      throw new IllegalArgumentException("--injector IP:PORT needs --injector-cert FILE and --injector-key FILE");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(injector.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--injector must be IP:PORT, got '" + injector + "'");
+    }
+    return new GatewayModule.Webhook(
+        new InjectionWebhookVerticle.Options(injector.substring(0, colon).replace("[", "").replace("]", ""), port,
+            injectorCert, injectorKey, InjectionWebhookVerticle.Options.DEFAULT_RELOAD),
+        new Injector(InjectCommand.settings(injectionConfig, sidecarImage)));
   }
 
   public static void main(String[] args) {

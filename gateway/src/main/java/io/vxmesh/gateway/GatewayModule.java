@@ -10,6 +10,21 @@ import io.vxmesh.proxy.ProxyRuntime;
 /** The gateway's part of a proxy process: listeners for the Gateway servers selecting this pod. */
 public final class GatewayModule implements ProxyLauncher.RoleModule {
 
+  /** The sidecar-injection webhook this gateway also serves (null: none). */
+  public record Webhook(io.vxmesh.gateway.inject.InjectionWebhookVerticle.Options options,
+      io.vxmesh.gateway.inject.Injector injector) {}
+
+  private final Webhook webhook;
+  private volatile io.vxmesh.gateway.inject.InjectionWebhookVerticle webhookVerticle;
+
+  public GatewayModule() {
+    this(null);
+  }
+
+  public GatewayModule(Webhook webhook) {
+    this.webhook = webhook;
+  }
+
   @Override
   public ProxyIdentity.Role role() {
     return ProxyIdentity.Role.GATEWAY;
@@ -17,6 +32,18 @@ public final class GatewayModule implements ProxyLauncher.RoleModule {
 
   @Override
   public Future<?> deploy(Vertx vertx, ProxyRuntime runtime, ProxyConfig config) {
-    return vertx.deployVerticle(new GatewayListenersVerticle(runtime, config.address(), config.eventLoops()));
+    Future<String> listeners = vertx.deployVerticle(
+        new GatewayListenersVerticle(runtime, config.address(), config.eventLoops()));
+    if (webhook == null) {
+      return listeners;
+    }
+    webhookVerticle = new io.vxmesh.gateway.inject.InjectionWebhookVerticle(webhook.options(), webhook.injector());
+    return listeners.compose(id -> vertx.deployVerticle(webhookVerticle));
+  }
+
+  /** The port the injection webhook listens on; -1 when there is none (or it is not started). */
+  public int webhookPort() {
+    io.vxmesh.gateway.inject.InjectionWebhookVerticle w = webhookVerticle;
+    return w == null ? -1 : w.actualPort();
   }
 }

@@ -19,6 +19,10 @@ public final class CommonOptions {
   @Option(names = "--labels", paramLabel = "k=v[,k=v]", description = "Labels of this proxy's pod.")
   String labels;
 
+  @Option(names = "--labels-file", paramLabel = "FILE",
+      description = "Labels of this proxy's pod from a downward-API file (key=\"value\" per line); --labels win.")
+  String labelsFile;
+
   @Option(names = "--admin", paramLabel = "IP:PORT",
       description = "Admin endpoint (/ready, /config_dump, /stats/prometheus). Default: 127.0.0.1:15000.")
   String admin;
@@ -50,6 +54,7 @@ public final class CommonOptions {
     put(o, "resources", resources);
     put(o, "namespace", namespace);
     put(o, "labels", labels);
+    put(o, "labelsFile", labelsFile);
     put(o, "admin", admin);
     put(o, "config", config);
     put(o, "eventLoops", eventLoops);

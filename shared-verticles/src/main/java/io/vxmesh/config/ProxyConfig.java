@@ -55,7 +55,7 @@ public record ProxyConfig(
     if (namespace == null || namespace.isBlank()) {
       throw new IllegalArgumentException("--namespace NS is required (the namespace of this proxy's pod)");
     }
-    Map<String, String> labels = labels(c.getValue("labels"));
+    Map<String, String> labels = withLabelsFile(text(c, "labelsFile", null), labels(c.getValue("labels")));
     String pod = text(c, "pod", "");
     String sa = text(c, "serviceAccount", "");
     if (role == ProxyIdentity.Role.SIDECAR) {
@@ -139,5 +139,102 @@ public record ProxyConfig(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--labels: " + e.getMessage());
     }
+  }
+
+  // ---------------------------------------------------------------- --labels-file
+
+  /**
+   * The labels of a downward-API file ({@code fieldRef: metadata.labels}) merged under {@code flagLabels}
+   * (the flag wins for a key given in both). Read once at start: the file is small and local.
+   */
+  static Map<String, String> withLabelsFile(String file, Map<String, String> flagLabels) {
+    if (file == null || file.isBlank()) {
+      return flagLabels;
+    }
+    String text;
+    try {
+      text = java.nio.file.Files.readString(Path.of(file));
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("--labels-file " + file + " cannot be read: " + e.getMessage());
+    }
+    Map<String, String> out = new java.util.TreeMap<>(parseLabelsFile(text, file));
+    out.putAll(flagLabels);
+    return Map.copyOf(out);
+  }
+
+  /**
+   * Parses what the kubelet writes for {@code metadata.labels}: one {@code key="value"} a line, the
+   * value a Go-quoted string (escapes: quote, backslash, n, t, xHH, u and U with hex digits, octal).
+   * Blank lines are skipped; anything else names the file and line.
+   */
+  public static Map<String, String> parseLabelsFile(String text, String source) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      int eq = line.indexOf('=');
+      String where = source + " line " + (i + 1);
+      if (eq <= 0) {
+        throw new IllegalArgumentException("--labels-file " + where + ": expected key=\"value\", got '" + line + "'");
+      }
+      String value = line.substring(eq + 1);
+      if (value.length() < 2 || value.charAt(0) != '"' || value.charAt(value.length() - 1) != '"') {
+        throw new IllegalArgumentException("--labels-file " + where + ": the value must be a quoted string");
+      }
+      out.put(line.substring(0, eq), unquote(value.substring(1, value.length() - 1), where));
+    }
+    return Map.copyOf(out);
+  }
+
+  private static String unquote(String s, String where) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    int i = 0;
+    try {
+      while (i < s.length()) {
+        char ch = s.charAt(i);
+        if (ch != '\\') {
+          int cp = s.codePointAt(i);
+          bytes.writeBytes(new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          i += Character.charCount(cp);
+          continue;
+        }
+        char e = s.charAt(i + 1);
+        i += 2;
+        switch (e) {
+          case 'a' -> bytes.write(7);
+          case 'b' -> bytes.write(8);
+          case 'f' -> bytes.write(12);
+          case 'n' -> bytes.write(10);
+          case 'r' -> bytes.write(13);
+          case 't' -> bytes.write(9);
+          case 'v' -> bytes.write(11);
+          case '\\', '"', '\'' -> bytes.write(e);
+          case 'x' -> {
+            bytes.write(Integer.parseInt(s.substring(i, i + 2), 16));
+            i += 2;
+          }
+          case 'u', 'U' -> {
+            int n = e == 'u' ? 4 : 8;
+            int cp = Integer.parseInt(s.substring(i, i + n), 16);
+            bytes.writeBytes(new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            i += n;
+          }
+          default -> {
+            if (e >= '0' && e <= '7') {
+              bytes.write(Integer.parseInt(s.substring(i - 1, i + 2), 8));
+              i += 2;
+            } else {
+              throw new IllegalArgumentException("unknown escape \\" + e);
+            }
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("--labels-file " + where + ": bad quoted value: " + e.getMessage());
+    }
+    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 }
