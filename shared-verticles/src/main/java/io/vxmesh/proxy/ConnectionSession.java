@@ -100,7 +100,7 @@ final class ConnectionSession {
       }
       case Decision.Passthrough p -> {
         route = p.external() ? p.why() : "passthrough";
-        upstreamHost = p.ip() + ":" + p.port();
+        upstreamHost = new Upstream(p.ip(), p.port(), "", "").toString();
         routeMeters = rt.metrics().route(origin.listener(), p.external() ? "egress" : "passthrough",
             "original_destination");
         external = p.external();
@@ -198,7 +198,7 @@ final class ConnectionSession {
   /** HTTP egress: the connection is handed to an HTTP/1 proxy that checks every request. */
   private void httpEgress(Decision.HttpEgress h) {
     route = "http egress";
-    upstreamHost = h.ip() + ":" + h.port();
+    upstreamHost = new Upstream(h.ip(), h.port(), "", "").toString();
     upstreamAddress = upstreamHost;
     routeMeters = rt.metrics().route(origin.listener(), "egress", "original_destination");
     external = true;
@@ -328,7 +328,7 @@ final class ConnectionSession {
     }
     rt.accessLog().log(new AccessRecord(startMillis, (System.nanoTime() - startNanos) / 1_000_000,
         origin.listener(), String.valueOf(downstream.remoteAddress()).replaceFirst("^/", ""),
-        facts.destination() + ":" + facts.destinationPort(), origin.gateways(), route, upstreamHost,
+        new Upstream(facts.destination(), facts.destinationPort(), "", "").toString(), origin.gateways(), route, upstreamHost,
         upstreamAddress, fromDownstream, fromUpstream, attempts, reason, detail));
   }
 }

@@ -31,9 +31,12 @@ public final class MeshLab implements AutoCloseable {
   public static final int APP_UID = 1000;
   static final Path ROOT = Path.of(System.getProperty("vxmesh.root", "..")).toAbsolutePath().normalize();
 
-  /** A pod: its Kubernetes identity and its network namespace. */
+  /**
+   * A pod: its Kubernetes identity and its network namespace. Pods are dual-stack: {@code ip} is
+   * the IPv4 address, {@code ip6} the IPv6 one (empty for machines outside the cluster).
+   */
   public record Pod(String namespace, String name, String serviceAccount, String ip, String netns,
-                    Map<String, String> labels) {}
+                    Map<String, String> labels, String ip6) {}
 
   /** What a command printed and how it ended. */
   public record Result(int exit, String out, String err) {}
@@ -49,7 +52,7 @@ public final class MeshLab implements AutoCloseable {
     }
 
     public Pod machine() {
-      return new Pod("", name, "", ips.getFirst(), netns, Map.of());
+      return new Pod("", name, "", ips.getFirst(), netns, Map.of(), "");
     }
   }
 
@@ -59,6 +62,7 @@ public final class MeshLab implements AutoCloseable {
   private final Path resources;
   private final Path work;
   private final Map<String, Pod> pods = new LinkedHashMap<>();
+  private final Map<String, String> vips6 = new LinkedHashMap<>();
   private final Map<String, List<String>> hostNames = new LinkedHashMap<>();
   private final List<Process> processes = new ArrayList<>();
   private final List<ExternalHost> externalHosts = new ArrayList<>();
@@ -118,6 +122,7 @@ public final class MeshLab implements AutoCloseable {
     must("ip -n " + node + " link set lo up");
     must("ip -n " + node + " link add br0 type bridge");
     must("ip -n " + node + " addr add 10." + net + ".0.1/16 dev br0");
+    must("ip -n " + node + " addr add " + v6(1) + "/64 dev br0 nodad");
     must("ip -n " + node + " link set br0 up");
   }
 
@@ -142,8 +147,11 @@ public final class MeshLab implements AutoCloseable {
     must("ip -n " + netns + " addr add " + ip + "/16 dev eth0");
     must("ip -n " + netns + " link set eth0 up");
     must("ip -n " + netns + " route add default via 10." + net + ".0.1");
+    String ip6 = v6(host);
+    must("ip -n " + netns + " addr add " + ip6 + "/64 dev eth0 nodad");
+    must("ip -n " + netns + " -6 route add default via " + v6(1));
     must("ip -n " + node + " link set h" + id + host + " master br0 up");
-    Pod pod = new Pod(namespace, name, serviceAccount, ip, netns, Map.copyOf(labels));
+    Pod pod = new Pod(namespace, name, serviceAccount, ip, netns, Map.copyOf(labels), ip6);
     pods.put(namespace + "/" + name, pod);
     StringBuilder l = new StringBuilder();
     labels.forEach((k, v) -> l.append(l.isEmpty() ? "" : ", ").append(k).append(": ").append(v));
@@ -153,8 +161,8 @@ public final class MeshLab implements AutoCloseable {
         metadata: {name: %s, namespace: %s, labels: {%s}}
         spec:
           serviceAccountName: %s
-        status: {phase: Running, podIP: %s}
-        """.formatted(name, namespace, l, serviceAccount, ip));
+        status: {phase: Running, podIP: %s, podIPs: [{ip: %s}, {ip: "%s"}]}
+        """.formatted(name, namespace, l, serviceAccount, ip, ip, ip6));
     writeHosts();
     return pod;
   }
@@ -194,7 +202,10 @@ public final class MeshLab implements AutoCloseable {
    */
   public String service(String namespace, String name, Map<String, String> selector, String portsYaml)
       throws Exception {
-    String vip = "10.96." + net + "." + nextVip++;
+    int n = nextVip++;
+    String vip = "10.96." + net + "." + n;
+    String vip6 = "fd00:96:" + Integer.toHexString(net) + "::" + Integer.toHexString(n);
+    vips6.put(namespace + "/" + name, vip6);
     StringBuilder sel = new StringBuilder();
     selector.forEach((k, v) -> sel.append(sel.isEmpty() ? "" : ", ").append(k).append(": ").append(v));
     write("svc-" + namespace + "-" + name + ".yaml", """
@@ -203,13 +214,25 @@ public final class MeshLab implements AutoCloseable {
         metadata: {name: %s, namespace: %s}
         spec:
           clusterIP: %s
+          clusterIPs: [%s, "%s"]
+          ipFamilyPolicy: PreferDualStack
           selector: {%s}
           ports: %s
-        """.formatted(name, namespace, vip, sel, portsYaml));
+        """.formatted(name, namespace, vip, vip, vip6, sel, portsYaml));
     hostNames.put(vip, List.of(name + "." + namespace, name + "." + namespace + ".svc",
         name + "." + namespace + ".svc.cluster.local"));
     writeHosts();
     return vip;
+  }
+
+  /** The IPv6 virtual IP of a Service made by {@link #service} (Services are dual-stack). */
+  public String vip6(String namespace, String name) {
+    return vips6.get(namespace + "/" + name);
+  }
+
+  /** The pods' IPv6 subnet is {@code fd00:<net>::/64}, on the same bridge as their IPv4 one. */
+  private String v6(int host) {
+    return "fd00:" + Integer.toHexString(net) + "::" + Integer.toHexString(host);
   }
 
   /** Gives a name to an address in every pod's hosts file (the "internet" hosts of egress tests). */
@@ -378,7 +401,7 @@ public final class MeshLab implements AutoCloseable {
     return exec(pod, APP_UID, shell, Duration.ofSeconds(20));
   }
 
-  static Result sh(String shell) throws Exception {
+  public static Result sh(String shell) throws Exception {
     return run(List.of("sh", "-c", shell), Duration.ofSeconds(30));
   }
 
