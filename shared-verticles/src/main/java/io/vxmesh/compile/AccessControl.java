@@ -22,8 +22,11 @@ public record AccessControl(boolean enforced, String self, Map<String, List<Inte
 
   /** Client side: may this proxy connect to an endpoint of {@code destination} on {@code port}? */
   public boolean allowsOutbound(String destination, int port) {
-    if (!enforced || self.isEmpty()) {
+    if (!enforced) {
       return true;
+    }
+    if (self.isEmpty()) {
+      return false; // SMI names sources by service account: a proxy without one is no allowed source
     }
     return allowed(outbound.get(destination), port);
   }

@@ -58,7 +58,7 @@ public record EgressTable(Map<Integer, List<Rule>> byPort) {
       }
       String h = host.toLowerCase(Locale.ROOT);
       for (String pattern : hosts) {
-        if (Hosts.matches(pattern, h)) {
+        if (Hosts.matchesName(pattern, h)) {
           return true;
         }
       }

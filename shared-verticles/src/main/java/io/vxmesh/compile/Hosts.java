@@ -48,6 +48,21 @@ public final class Hosts {
     return false;
   }
 
+  /**
+   * True when {@code pattern} (exact, {@code *.suffix} or {@code *}) matches the concrete name a
+   * client sent (a Host header, a TLS server name). A name is never a pattern: one with a {@code *}
+   * matches nothing.
+   */
+  public static boolean matchesName(String pattern, String name) {
+    if (name == null || name.isEmpty() || name.indexOf('*') >= 0) {
+      return false;
+    }
+    if (pattern.equals("*") || pattern.equals(name)) {
+      return true;
+    }
+    return pattern.startsWith("*.") && name.endsWith(pattern.substring(1));
+  }
+
   /** Specificity for choosing between wildcard matches: exact beats longer suffix beats shorter. */
   public static int specificity(String pattern) {
     if (pattern.equals("*")) {

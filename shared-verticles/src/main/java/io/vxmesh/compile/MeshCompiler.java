@@ -441,48 +441,45 @@ public final class MeshCompiler {
             + " spec.featureFlags.enableEgressPolicy is false): this Egress is not applied"));
       }
       boolean anyHttp = false;
-      boolean anyTcp = false;
       List<EgressPort> ports = new ArrayList<>();
       for (Egress.Port p : e.ports()) {
         ports.add(new EgressPort(p.number(), p.protocol()));
         anyHttp |= p.protocol().equals("http");
-        anyTcp |= p.protocol().startsWith("tcp");
         (p.protocol().equals("tcp-server-first") ? serverFirstPorts : otherPorts).putIfAbsent(p.number(), who);
       }
-      if (!e.ipAddresses().isEmpty() && !anyTcp) {
-        findings.add(Finding.warning(Code.EGRESS_FIELD_IGNORED, where, who, "spec.ipAddresses apply to tcp and"
-            + " tcp-server-first ports only; http and https ports match by host"));
-      }
       HttpRoutes routes = HttpRoutes.ANY;
-      if (!e.matches().isEmpty()) {
+      List<HttpRoutes.HttpRoute> list = new ArrayList<>();
+      boolean restricted = false;
+      for (Egress.MatchRef m : e.matches()) {
+        if (!m.kind().equals("HTTPRouteGroup")) {
+          // OSM: matches naming anything else (an UpstreamTrafficSetting) do not narrow the requests.
+          findings.add(Finding.warning(Code.EGRESS_FIELD_IGNORED, where, who, "spec.matches kind " + m.kind()
+              + " is not supported by vxmesh (HTTPRouteGroup is); it is ignored"));
+          continue;
+        }
+        restricted = true;
         if (!anyHttp) {
           findings.add(Finding.warning(Code.EGRESS_FIELD_IGNORED, where, who, "spec.matches apply to http ports"
               + " only; this Egress has none"));
         }
-        List<HttpRoutes.HttpRoute> list = new ArrayList<>();
-        for (Egress.MatchRef m : e.matches()) {
-          if (!m.kind().equals("HTTPRouteGroup")) {
-            findings.add(Finding.warning(Code.UNKNOWN_ROUTE, where, who, "spec.matches kind " + m.kind()
-                + " is not supported (HTTPRouteGroup); it allows nothing"));
-            continue;
-          }
-          String key = ns + "/" + m.name();
-          HttpRouteGroup g = groups.get(key);
-          if (g == null) {
-            findings.add(Finding.error(Code.UNKNOWN_ROUTE, where, who, "spec.matches names HTTPRouteGroup " + key
-                + ", which does not exist; it allows no request (they get 404)"));
-            continue;
-          }
-          for (HttpRouteGroup.HttpMatch hm : g.matches()) {
-            String bad = badHeaderRegex(hm.headers());
-            if (bad != null) {
-              findings.add(Finding.error(Code.INVALID_RESOURCE, g.origin().toString(), g.describe(), "match \""
-                  + hm.name() + "\" header " + bad + "; the match allows nothing"));
-              continue;
-            }
-            list.add(new HttpRoutes.HttpRoute(key, hm.name(), hm.pathRegex(), hm.methods(), hm.headers()));
-          }
+        String key = ns + "/" + m.name();
+        HttpRouteGroup g = groups.get(key);
+        if (g == null) {
+          findings.add(Finding.error(Code.UNKNOWN_ROUTE, where, who, "spec.matches names HTTPRouteGroup " + key
+              + ", which does not exist; it allows no request (they get 404)"));
+          continue;
         }
+        for (HttpRouteGroup.HttpMatch hm : g.matches()) {
+          String bad = badHeaderRegex(hm.headers());
+          if (bad != null) {
+            findings.add(Finding.error(Code.INVALID_RESOURCE, g.origin().toString(), g.describe(), "match \""
+                + hm.name() + "\" header " + bad + "; the match allows nothing"));
+            continue;
+          }
+          list.add(new HttpRoutes.HttpRoute(key, hm.name(), hm.pathRegex(), hm.methods(), hm.headers()));
+        }
+      }
+      if (restricted) {
         routes = new HttpRoutes(true, list);
       }
       List<String> sources = new ArrayList<>();

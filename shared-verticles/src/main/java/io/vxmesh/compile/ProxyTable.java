@@ -118,7 +118,7 @@ public record ProxyTable(
       }
       if (facts.tls().isTls()) {
         for (EgressTable.Rule r : rules) {
-          if (r.protocol().equals("https") && r.allowsHost(facts.tls().sni())) {
+          if (r.protocol().equals("https") && r.allowsHost(facts.tls().sni()) && r.allowsAddress(ip)) {
             return new Decision.Passthrough(ip, port, "", "Egress " + r.policy() + " (https, SNI "
                 + facts.tls().sni() + ")", true);
           }

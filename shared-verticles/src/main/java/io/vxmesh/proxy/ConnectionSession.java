@@ -56,6 +56,8 @@ final class ConnectionSession {
   private Relay relay;
   /** Egress to a destination outside the mesh: SMI access control does not apply to it. */
   private boolean external;
+  /** The facts the connection was decided with (with the ClientHello once inspected). */
+  private ConnectionFacts decidedFacts;
 
   /**
    * @param table the table in force at accept: the connection is decided and authorised with it
@@ -79,10 +81,12 @@ final class ConnectionSession {
   void start(Decision decision) {
     listenerMeters.accepted.increment();
     listenerMeters.active.incrementAndGet();
-    decide(decision);
+    decide(facts, decision);
   }
 
-  private void decide(Decision decision) {
+  /** {@code decided}: the facts the decision was made with (with the ClientHello, once inspected). */
+  private void decide(ConnectionFacts decided, Decision decision) {
+    this.decidedFacts = decided;
     switch (decision) {
       case Decision.Reject r -> refuse(switch (r.reason()) {
         case NO_ROUTE -> CloseReason.NO_ROUTE;
@@ -91,13 +95,7 @@ final class ConnectionSession {
         case NOT_MESH -> CloseReason.NOT_MESH;
         default -> CloseReason.REJECTED;
       }, r.reason().label(), r.detail());
-      case Decision.Forward f -> {
-        if (needsHttp(f.protocol())) {
-          expectHttp(() -> forward(f));
-        } else {
-          forward(f);
-        }
-      }
+      case Decision.Forward f -> forward(f);
       case Decision.Passthrough p -> {
         route = p.external() ? p.why() : "passthrough";
         upstreamHost = new Upstream(p.ip(), p.port(), "", "").toString();
@@ -114,9 +112,10 @@ final class ConnectionSession {
             }
             ConnectionFacts.Tls tls = hello instanceof ClientHello.Hello h ? ConnectionFacts.Tls.hello(h.sni())
                 : ConnectionFacts.Tls.NOT_TLS;
-            decide(table.decide(facts.withTls(tls)));
+            ConnectionFacts inspected = facts.withTls(tls);
+            decide(inspected, table.decide(inspected));
           }, failure -> inspectionFailed(failure, "a TLS ClientHello"));
-      case Decision.HttpEgress h -> httpEgress(h);
+      case Decision.HttpEgress h -> httpEgress(decided, h);
     }
   }
 
@@ -196,20 +195,21 @@ final class ConnectionSession {
   }
 
   /** HTTP egress: the connection is handed to an HTTP/1 proxy that checks every request. */
-  private void httpEgress(Decision.HttpEgress h) {
+  private void httpEgress(ConnectionFacts decided, Decision.HttpEgress h) {
     route = "http egress";
     upstreamHost = new Upstream(h.ip(), h.port(), "", "").toString();
-    upstreamAddress = upstreamHost;
     routeMeters = rt.metrics().route(origin.listener(), "egress", "original_destination");
     external = true;
-    attempts = 1;
-    new HttpEgressProxy(rt, downstream, h, UpstreamPolicy.DEFAULT_IDLE_TIMEOUT_MS, (reason, detail, ex, down, up) -> {
-      if (!ex.route().equals("-")) {
-        route = ex.route();
-        upstreamHost = ex.host();
-      }
-      finish(reason, detail, down, up);
-    }).start(intake);
+    new HttpEgressProxy(rt, downstream, decided, h, routeMeters, UpstreamPolicy.DEFAULT_IDLE_TIMEOUT_MS,
+        (reason, detail, ex, down, up) -> {
+          if (!ex.route().equals("-")) {
+            route = ex.route();
+            upstreamHost = ex.host();
+          }
+          upstreamAddress = ex.upstream();
+          attempts = ex.connects();
+          finish(reason, detail, down, up);
+        }).start(intake);
   }
 
   private void forward(Decision.Forward f) {
@@ -226,6 +226,15 @@ final class ConnectionSession {
       refuse(CloseReason.NO_ENDPOINTS, "no_endpoints", upstreamHost + " has no ready endpoint");
       return;
     }
+    // SMI first: a denied client is closed at once, before anything is read from it.
+    List<Upstream> allowed = direction == ListenerRole.Direction.INBOUND ? target.endpoints()
+        : target.endpoints().stream().filter(u -> table.access().allowsOutbound(u.identity(), u.port())).toList();
+    if (allowed.isEmpty()) {
+      Upstream u = target.endpoints().get(0);
+      upstreamAddress = u.toString();
+      refuse(CloseReason.DENIED, "denied", deniedDetail(u));
+      return;
+    }
     int max = target.policy().maxConnections();
     if (max > 0) {
       if (!rt.limits().tryAcquire(upstreamHost, max)) {
@@ -234,7 +243,17 @@ final class ConnectionSession {
       }
       limitKey = upstreamHost;
     }
-    connect(target.endpoints(), target.policy());
+    if (needsHttp(f.protocol())) {
+      expectHttp(() -> connect(allowed, target.policy()));
+    } else {
+      connect(allowed, target.policy());
+    }
+  }
+
+  private String deniedDetail(Upstream u) {
+    String self = table.access().self().isEmpty() ? "a proxy without a service account" : table.access().self();
+    return self + " may not reach " + (u.identity().isEmpty() ? "unmeshed " + u : u.identity()) + " on port "
+        + u.port() + " (no TrafficTarget allows it)";
   }
 
   /** Tries up to {@link ProxyRuntime#MAX_CONNECT_ATTEMPTS} distinct endpoints, starting at a random one. */
@@ -252,9 +271,7 @@ final class ConnectionSession {
     upstreamAddress = u.toString();
     if (direction != ListenerRole.Direction.INBOUND && !external
         && !table.access().allowsOutbound(u.identity(), u.port())) {
-      refuse(CloseReason.DENIED, "denied", table.access().self() + " may not reach "
-          + (u.identity().isEmpty() ? "unmeshed " + u : u.identity()) + " on port " + u.port()
-          + " (no TrafficTarget allows it)");
+      refuse(CloseReason.DENIED, "denied", deniedDetail(u));
       return;
     }
     attempts++;
@@ -300,7 +317,14 @@ final class ConnectionSession {
    * (SMI policy removed, permissive mode switched off) it is closed now.
    */
   void revalidate(ProxyTable next) {
-    if (relay == null || done || external) {
+    if (relay == null || done) {
+      return;
+    }
+    if (external) {
+      // Egress: still allowed if the new table would pass this connection through as well.
+      if (!(next.decide(decidedFacts) instanceof Decision.Passthrough p && p.external())) {
+        relay.abort(CloseReason.DENIED, "egress access revoked by mesh version " + next.version());
+      }
       return;
     }
     boolean allowed = direction == ListenerRole.Direction.INBOUND

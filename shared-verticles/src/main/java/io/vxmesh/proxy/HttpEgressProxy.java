@@ -12,6 +12,7 @@ import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vxmesh.compile.ConnectionFacts;
 import io.vxmesh.compile.Decision;
 import io.vxmesh.compile.EgressTable;
 import io.vxmesh.compile.UpstreamPolicy;
@@ -25,15 +26,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An HTTP/1 egress connection: every request the client sends is checked against the Egress http
- * rules of the port (its Host, then the HTTPRouteGroup matches of the rule) before it may go to the
- * connection's original destination; a request that no rule allows gets {@code 404 Not Found} on
- * the same connection, which stays open for the next request (keep-alive, as OSM's proxy does).
+ * rules of the port in force at that moment (its Host, then the HTTPRouteGroup matches of the rule);
+ * an allowed request goes to the host it names, resolved by the proxy (as OSM routes http egress by
+ * DNS: a client cannot reach another address by sending an allowed Host to it); a request that no
+ * rule allows gets {@code 404 Not Found} on the same connection, which stays open for the next
+ * request (keep-alive). When the policy is deleted, the next request closes the connection.
  *
  * <p>Bytes are forwarded as they came (heads and bodies are not re-encoded); the parsers only find
  * where each message ends. One exchange at a time: the next request head is read once the response
  * to the previous one is complete (pipelined requests wait in the buffer). Bodies stream with
- * back-pressure both ways; the upstream connection is opened at the first allowed request and
- * reopened if the server closed it between requests. Runs on the client connection's event loop.
+ * back-pressure both ways (locally generated 404s included); the upstream connection is opened at the
+ * first allowed request, reopened if the server closed it between requests, and replaced when a
+ * request names another host. A {@code 101 Switching Protocols} answer to an upgrade request hands
+ * both connections to a {@link Relay}. Runs on the client connection's event loop.
  */
 final class HttpEgressProxy {
 
@@ -46,8 +51,11 @@ final class HttpEgressProxy {
     void closed(CloseReason reason, String detail, Exchange summary, long fromDownstream, long fromUpstream);
   }
 
-  /** What the connection did, for the access log: the first allowed request's policy and host. */
-  record Exchange(String route, String host, int requests, int refused) {}
+  /**
+   * What the connection did, for the access log: the first allowed request's policy and host, the
+   * address it went to, and counts.
+   */
+  record Exchange(String route, String host, String upstream, int requests, int refused, int connects) {}
 
   private enum Req { HEAD, BODY, SKIP }
 
@@ -55,7 +63,9 @@ final class HttpEgressProxy {
 
   private final ProxyRuntime rt;
   private final Channel down;
+  private final ConnectionFacts facts;
   private final Decision.HttpEgress decision;
+  private final ProxyMetrics.RouteMeters meters;
   private final long idleNanos;
   private final Outcome outcome;
   private final CompositeByteBuf in;
@@ -64,6 +74,8 @@ final class HttpEgressProxy {
   private final UpSide upSide = new UpSide();
 
   private Channel up;
+  /** The host (name or address) the upstream connection goes to; a request for another one reconnects. */
+  private String upHost;
   private boolean connecting;
   private CompositeByteBuf pendingUp;
 
@@ -83,16 +95,31 @@ final class HttpEgressProxy {
 
   private String route = "-";
   private String host = "-";
+  private String upstreamAddress = "-";
   private int requests;
   private int refused;
+  private int connects;
+  private boolean upgradeRequested;
+  /** Exchanges completed on the current upstream connection (a reused one may have been closed). */
+  private int exchangesOnUp;
+  /** The head of the request in flight when it has no body: sent again if a reused connection drops. */
+  private ByteBuf replay;
   private long fromDown;
   private long fromUp;
   private long lastActivity;
   private ScheduledFuture<?> idleTimer;
 
-  HttpEgressProxy(ProxyRuntime rt, Channel downstream, Decision.HttpEgress decision, long idleMillis, Outcome outcome) {
+  /**
+   * @param facts    what the connection was decided with; each request is decided again with them
+   *                 against the table then in force
+   * @param decision the decision at accept
+   */
+  HttpEgressProxy(ProxyRuntime rt, Channel downstream, ConnectionFacts facts, Decision.HttpEgress decision,
+      ProxyMetrics.RouteMeters meters, long idleMillis, Outcome outcome) {
     this.rt = rt;
+    this.meters = meters;
     this.down = downstream;
+    this.facts = facts;
     this.decision = decision;
     this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
     this.outcome = outcome;
@@ -167,8 +194,16 @@ final class HttpEgressProxy {
         reqFraming = h.bodyFraming();
         reqRemaining = reqFraming instanceof BodyFraming.ContentLength cl ? cl.length() : 0;
         reqChunks = reqFraming instanceof BodyFraming.Chunked ? new ChunkedBody() : null;
-        String allowedBy = allow(h);
-        if (allowedBy == null) {
+        String hostHeader = h.header("host");
+        if (hostHeader != null && h.host() != null && !hostHeader.equalsIgnoreCase(h.host())) {
+          reply(400, "Bad Request", "the request target names " + h.host() + " but its Host header " + hostHeader);
+          return;
+        }
+        Verdict v = verdict(h);
+        if (v == null) {
+          return; // access revoked: the connection is closed
+        }
+        if (v.target() == null) {
           refused++;
           in.skipBytes(h.length());
           if (h.expectsContinue() && !(reqFraming instanceof BodyFraming.None)) {
@@ -182,11 +217,29 @@ final class HttpEgressProxy {
             return;
           }
           req = reqFraming instanceof BodyFraming.None ? Req.HEAD : Req.SKIP;
+          if (!down.isWritable()) {
+            // The client is not reading its answers: read no more requests until it does.
+            down.config().setAutoRead(false);
+            break;
+          }
           continue;
         }
         if (route.equals("-")) {
-          route = allowedBy;
+          route = v.route();
           host = h.host() == null ? "-" : h.host();
+        }
+        upgradeRequested = h.header("upgrade") != null;
+        if (up != null && !connecting && !v.target().equals(upHost)) {
+          // A request for another host: the previous exchange is over, so its connection can go.
+          Channel old = up;
+          up = null;
+          upIn.skipBytes(upIn.readableBytes());
+          old.close();
+        }
+        upHost = v.target();
+        releaseReplay();
+        if (reqFraming instanceof BodyFraming.None && up != null && exchangesOnUp > 0) {
+          replay = in.copy(in.readerIndex(), h.length());
         }
         writeUp(take(in, h.length()));
         wroteUp = true;
@@ -241,11 +294,24 @@ final class HttpEgressProxy {
     }
   }
 
-  /** The Egress rule that allows this request ({@code "Egress ns/name route"}), or null. */
-  private String allow(HttpRequestHead.Head h) {
+  /**
+   * Where a request may go: {@code target} null = refused (404). Null when egress is no longer
+   * allowed at all for this connection (the policy was deleted): the connection is then closed.
+   */
+  private record Verdict(String target, String route) {}
+
+  private Verdict verdict(HttpRequestHead.Head h) {
+    Decision now = rt.tables().table().decide(facts);
+    if (now instanceof Decision.Passthrough p && p.external()) {
+      return new Verdict(p.ip().toString(), p.why()); // mesh-wide passthrough: as it is, to where it was going
+    }
+    if (!(now instanceof Decision.HttpEgress current)) {
+      abort(CloseReason.DENIED, "egress access revoked by mesh version " + rt.tables().applied().version());
+      return null;
+    }
     String authority = h.host();
     if (authority == null) {
-      return null;
+      return new Verdict(null, null);
     }
     String name = authority;
     int colon = authority.lastIndexOf(':');
@@ -253,26 +319,32 @@ final class HttpEgressProxy {
       String port = authority.substring(colon + 1);
       name = authority.substring(0, colon);
       if (!port.equals(Integer.toString(decision.port()))) {
-        return null; // host:port names another port than the one this connection goes to
+        return new Verdict(null, null); // host:port names another port than the one this connection goes to
       }
     }
     String path = h.path();
-    for (EgressTable.Rule rule : decision.rules()) {
-      if (!rule.allowsHost(name)) {
+    for (EgressTable.Rule rule : current.rules()) {
+      if (!rule.allowsHost(name) || !rule.allowsAddress(decision.ip())) {
         continue;
       }
-      EgressTable.RouteMatcher m = rule.route(h.method(), path, header -> h.header(header));
+      EgressTable.RouteMatcher m = rule.route(h.method(), path, header -> joined(h, header));
       if (m != null) {
-        return "Egress " + rule.policy() + (rule.restricted() ? " " + m : "");
+        return new Verdict(name, "Egress " + rule.policy() + (rule.restricted() ? " " + m : ""));
       }
     }
-    return null;
+    return new Verdict(null, null);
+  }
+
+  /** A header's values joined as one (as HTTP allows for repeated fields), or null. */
+  private static String joined(HttpRequestHead.Head h, String name) {
+    java.util.List<String> all = h.headers().getAll(name);
+    return all.isEmpty() ? null : String.join(",", all);
   }
 
   private void readDownstream() {
     boolean upstreamBusy = up != null ? !up.isWritable()
         : pendingUp != null && pendingUp.readableBytes() >= Intake.MAX_HELD;
-    if (!finished && !clientFin && !upstreamBusy) {
+    if (!finished && !clientFin && !upstreamBusy && down.isWritable()) {
       down.config().setAutoRead(true);
     }
   }
@@ -299,8 +371,10 @@ final class HttpEgressProxy {
 
   private void connect() {
     connecting = true;
+    connects++;
+    String target = upHost;
     ConnectOptions options = new ConnectOptions()
-        .setRemoteAddress(SocketAddress.inetSocketAddress(decision.port(), decision.ip().toString()))
+        .setRemoteAddress(SocketAddress.inetSocketAddress(decision.port(), target))
         .setTimeout((int) UpstreamPolicy.DEFAULT_CONNECT_TIMEOUT_MS);
     rt.upstreams().connect(options).onComplete(ar -> {
       connecting = false;
@@ -316,11 +390,14 @@ final class HttpEgressProxy {
           pendingUp = null;
         }
         resp = Resp.IDLE;
-        reply(502, "Bad Gateway", "cannot connect to " + decision.ip() + ":" + decision.port() + ": "
+        meters.connectFailures.increment();
+        reply(502, "Bad Gateway", "cannot connect to " + target + ":" + decision.port() + ": "
             + ar.cause().getMessage());
         return;
       }
       up = Sockets.channel(ar.result());
+      exchangesOnUp = 0;
+      upstreamAddress = String.valueOf(up.remoteAddress()).replaceFirst("^[^/]*/", "");
       up.pipeline().addBefore(Sockets.VERTX_HANDLER, HANDLER_NAME, upSide);
       up.config().setAutoRead(true);
       if (pendingUp != null) {
@@ -355,14 +432,19 @@ final class HttpEgressProxy {
           return;
         }
         HttpResponseHead.Head h = (HttpResponseHead.Head) r;
+        if (h.status() == 101 && !upgradeRequested) {
+          badUpstream("101 Switching Protocols to a request that asked for no upgrade");
+          return;
+        }
         writeDown(take(upIn, h.length()));
         wroteDown = true;
         respStarted = true;
+        releaseReplay();
+        if (h.status() == 101) {
+          upgraded();
+          return;
+        }
         if (h.informational()) {
-          if (h.status() == 101) {
-            abort(CloseReason.UPSTREAM_ERROR, "protocol upgrade (101) is not supported on http egress");
-            return;
-          }
           continue; // 100 Continue and friends: the final response follows
         }
         closeAfterExchange |= !h.keepAlive();
@@ -412,11 +494,44 @@ final class HttpEgressProxy {
   /** The response is complete: close if either side asked for it, else read the next request. */
   private void exchangeDone() {
     resp = Resp.IDLE;
+    exchangesOnUp++;
+    if (req != Req.HEAD) {
+      // The server answered before the request body was complete: what the client sends next is
+      // still that body, never a request of its own. Close once the answer is out (as Envoy does).
+      closeAfterExchange = true;
+    }
     if (closeAfterExchange) {
       closeBoth(CloseReason.COMPLETED, "");
       return;
     }
     down.eventLoop().execute(this::requests);
+  }
+
+  /**
+   * The server switched protocols (WebSocket and the like): from here the connection is opaque
+   * bytes both ways. What either side sent past the HTTP exchange goes first.
+   */
+  private void upgraded() {
+    finished = true;
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+    }
+    down.flush();
+    ByteBuf toUp = take(in, in.readableBytes());
+    ByteBuf toDown = take(upIn, upIn.readableBytes());
+    in.release();
+    upIn.release();
+    if (pendingUp != null) {
+      pendingUp.release();
+      pendingUp = null;
+    }
+    long d0 = fromDown - toUp.readableBytes();
+    long u0 = fromUp - toDown.readableBytes();
+    Exchange ex = new Exchange(route, host, upstreamAddress, requests, refused, connects);
+    Relay relay = new Relay(down, up, idleNanos / 1_000_000, (reason, detail, d, u) ->
+        outcome.closed(reason, requests + " request(s), then upgraded (101)" + (detail.isEmpty() ? "" : "; " + detail),
+            ex, d0 + d, u0 + u));
+    relay.startUpgraded(downSide, upSide, toUp, toDown, clientFin);
   }
 
   /** The server answered something we cannot relay: 502 if nothing of the response was sent yet. */
@@ -438,7 +553,15 @@ final class HttpEgressProxy {
     if (was != null) {
       was.close();
     }
-    upIn.clear();
+    upIn.skipBytes(upIn.readableBytes());
+    if (resp == Resp.HEAD && !respStarted && replay != null) {
+      // A kept-alive connection the server closed as this request went out (the keep-alive race):
+      // nothing of it was answered, it has no body, so it is sent again on a new connection.
+      ByteBuf again = replay;
+      replay = null;
+      writeUp(again); // up is gone: this connects anew
+      return;
+    }
     if (resp == Resp.BODY && respFraming instanceof BodyFraming.UntilClose) {
       closeBoth(CloseReason.COMPLETED, "");
     } else if (resp != Resp.IDLE) {
@@ -449,12 +572,20 @@ final class HttpEgressProxy {
       abort(CloseReason.UPSTREAM_CLOSED, "the server closed the connection during a request body");
     }
     // else: a keep-alive connection the server closed between requests; the next one reconnects
+    readDownstream();
   }
 
   private void writeDown(ByteBuf buf) {
     down.write(buf, down.voidPromise());
     if (!down.isWritable() && up != null) {
       up.config().setAutoRead(false);
+    }
+  }
+
+  private void releaseReplay() {
+    if (replay != null) {
+      replay.release();
+      replay = null;
     }
   }
 
@@ -526,10 +657,11 @@ final class HttpEgressProxy {
       pendingUp.release();
       pendingUp = null;
     }
+    releaseReplay();
     String summary = requests + " request" + (requests == 1 ? "" : "s")
         + (refused > 0 ? ", " + refused + " refused (404)" : "");
     outcome.closed(reason, detail.isEmpty() ? summary : summary + "; " + detail,
-        new Exchange(route, host, requests, refused), fromDown, fromUp);
+        new Exchange(route, host, upstreamAddress, requests, refused, connects), fromDown, fromUp);
   }
 
   private void checkIdle() {
@@ -566,8 +698,11 @@ final class HttpEgressProxy {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-      if (down.isWritable() && up != null && !finished) {
-        up.config().setAutoRead(true);
+      if (down.isWritable() && !finished) {
+        if (up != null) {
+          up.config().setAutoRead(true);
+        }
+        requests(); // refused requests waiting for the client to read its 404s
       }
       ctx.fireChannelWritabilityChanged();
     }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -28,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 final class Relay {
 
   static final String HANDLER_NAME = "vxmesh-relay";
+  /** How long a closing connection may take to flush what it still has to send. */
+  static final long CLOSE_FLUSH_TIMEOUT_MS = 15_000;
 
   /** Told once, on the event loop, when the relay is over. */
   interface Outcome {
@@ -58,19 +61,45 @@ final class Relay {
    * the bytes it held go first, and a FIN it saw is passed on after them.
    */
   void start(Intake intake) {
-    lastActivity = System.nanoTime();
-    Sockets.allowHalfClosure(upstream);
     ByteBuf held = intake.takeHeld();
     boolean finSeen = intake.inputShutdown();
     boolean gone = intake.inactive();
-    downstream.pipeline().replace(intake, HANDLER_NAME, down);
-    upstream.pipeline().addBefore(Sockets.VERTX_HANDLER, HANDLER_NAME, up);
+    begin(intake, null, held, null, finSeen, gone);
+  }
+
+  /**
+   * Takes both channels over from the HTTP egress proxy once the server switched protocols (101):
+   * {@code toUpstream} and {@code toDownstream} are the bytes each side sent past the HTTP exchange.
+   */
+  void startUpgraded(ChannelHandler downstreamHandler, ChannelHandler upstreamHandler, ByteBuf toUpstream,
+      ByteBuf toDownstream, boolean downstreamFin) {
+    begin(downstreamHandler, upstreamHandler, toUpstream, toDownstream, downstreamFin, !downstream.isActive());
+  }
+
+  private void begin(ChannelHandler downstreamOld, ChannelHandler upstreamOld, ByteBuf held, ByteBuf toDownstream,
+      boolean finSeen, boolean gone) {
+    lastActivity = System.nanoTime();
+    Sockets.allowHalfClosure(upstream);
+    downstream.pipeline().replace(downstreamOld, HANDLER_NAME, down);
+    if (upstreamOld == null) {
+      upstream.pipeline().addBefore(Sockets.VERTX_HANDLER, HANDLER_NAME, up);
+    } else {
+      upstream.pipeline().replace(upstreamOld, HANDLER_NAME, up);
+    }
     if (held != null) {
       if (held.isReadable()) {
         down.bytes += held.readableBytes();
         upstream.writeAndFlush(held, upstream.voidPromise());
       } else {
         held.release();
+      }
+    }
+    if (toDownstream != null) {
+      if (toDownstream.isReadable()) {
+        up.bytes += toDownstream.readableBytes();
+        downstream.writeAndFlush(toDownstream, downstream.voidPromise());
+      } else {
+        toDownstream.release();
       }
     }
     if (finSeen) {
@@ -161,6 +190,12 @@ final class Relay {
   static void closeAfterFlush(Channel ch) {
     if (ch.isActive()) {
       ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      // A peer that stops reading must not keep a closing connection (and its buffers) forever.
+      ch.eventLoop().schedule(() -> {
+        if (ch.isOpen()) {
+          ch.close();
+        }
+      }, CLOSE_FLUSH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } else {
       ch.close();
     }

@@ -182,8 +182,8 @@ class EgressDecisionTest {
         Arguments.of("missing HTTPRouteGroup", HTTP80.replace("  ports:",
             "  matches: [{kind: HTTPRouteGroup, name: nope}]\n  ports:"), "VX0201", "curl/nope, which does not exist"),
         Arguments.of("egress policies off", meshConfig(false, false) + HTTP80, "VX0301", "enableEgressPolicy is false"),
-        Arguments.of("ipAddresses on http only", egress("x", "[a.example]", "['10.0.0.0/8']",
-            "[{number: 80, protocol: http}]"), "VX0302", "ipAddresses apply to tcp"),
+        Arguments.of("matches of another kind", HTTP80.replace("  ports:",
+            "  matches: [{kind: UpstreamTrafficSetting, name: uts}]\n  ports:"), "VX0302", "it is ignored"),
         Arguments.of("server-first port shared", SERVER_FIRST + egress("y", "[a.example]", "[]",
             "[{number: 3306, protocol: http}]"), "VX0302", "server-first port"));
   }

@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.dns.AddressResolverOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vxmesh.common.IpAddress;
 import io.vxmesh.compile.CompiledMesh;
@@ -33,9 +35,20 @@ final class EgressHarness implements AutoCloseable {
   private final ProxyIdentity identity;
   private long generation;
 
+  /** Connections go to 127.0.0.1:destinationPort; the proxy resolves httpbin.org to 127.0.0.1. */
   EgressHarness(ProxyIdentity identity, int destinationPort, String manifests) throws Exception {
+    this(identity, "127.0.0.1", destinationPort, manifests, "127.0.0.1 httpbin.org\n");
+  }
+
+  /**
+   * @param destination what SO_ORIGINAL_DST would say each connection was going to
+   * @param hosts       the proxy's hosts file (how it resolves the Host of http egress requests)
+   */
+  EgressHarness(ProxyIdentity identity, String destination, int destinationPort, String manifests, String hosts)
+      throws Exception {
     this.identity = identity;
-    vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(1)).build();
+    vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(1)
+        .setAddressResolverOptions(new AddressResolverOptions().setHostsValue(Buffer.buffer(hosts)))).build();
     AccessLog accessLog = AccessLog.off();
     accessLog.tap(log::add);
     rt = new ProxyRuntime(new TableRef(identity), new ProxyMetrics(), accessLog, new Readiness(),
@@ -45,7 +58,7 @@ final class EgressHarness implements AutoCloseable {
     ListenerRole fixed = new ListenerRole(ListenerRole.Direction.OUTBOUND) {
       @Override
       ConnectionFacts facts(Channel accepted, int listenerPort) {
-        return new ConnectionFacts(listenerPort, IpAddress.parse("127.0.0.1"), destinationPort);
+        return new ConnectionFacts(listenerPort, IpAddress.parse(destination), destinationPort);
       }
 
       @Override
