@@ -161,10 +161,26 @@ public record CompiledMesh(
     }
   }
 
-  /** A Gateway server; {@code hosts} as written ({@code *}, {@code ns/host}, {@code host}). */
-  public record ServerEntry(int port, String protocol, String name, List<String> hosts) {
+  /**
+   * A Gateway server vxmesh serves: {@code protocol} TCP, or TLS (passed through, routed by the
+   * tls routes' SNI); {@code hosts} as written ({@code *}, {@code ns/host}, {@code host}).
+   */
+  public record ServerEntry(int port, String protocol, String name, List<String> hosts, String tlsMode) {
     public ServerEntry {
       hosts = List.copyOf(hosts);
+      tlsMode = tlsMode == null ? "" : tlsMode;
+    }
+
+    /** TLS passed through as it is, routed by server name. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isPassthroughTls() {
+      return protocol.equals("TLS") && tlsMode.equals("PASSTHROUGH");
+    }
+
+    /** A server vxmesh opens a listener for. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isServed() {
+      return protocol.equals("TCP") || isPassthroughTls();
     }
   }
 
@@ -178,12 +194,14 @@ public record CompiledMesh(
       String source,
       List<String> hosts,
       List<String> gateways,
-      List<RuleEntry> tcp) {
+      List<RuleEntry> tcp,
+      List<RuleEntry> tls) {
 
     public VsEntry {
       hosts = List.copyOf(hosts);
       gateways = List.copyOf(gateways);
       tcp = List.copyOf(tcp);
+      tls = List.copyOf(tls);
     }
   }
 
@@ -195,18 +213,23 @@ public record CompiledMesh(
     }
   }
 
-  /** A match block; {@code gateways} empty means "inherit the VirtualService's". */
+  /**
+   * A match block; {@code gateways} empty means "inherit the VirtualService's"; {@code sniHosts}
+   * (tls rules only) the server names it matches, wildcards as {@code *.example.com}.
+   */
   public record MatchEntry(
       int port,
       List<Cidr> destinationSubnets,
       Map<String, String> sourceLabels,
       String sourceNamespace,
-      List<String> gateways) {
+      List<String> gateways,
+      List<String> sniHosts) {
 
     public MatchEntry {
       destinationSubnets = List.copyOf(destinationSubnets);
       sourceLabels = Map.copyOf(sourceLabels);
       gateways = List.copyOf(gateways);
+      sniHosts = List.copyOf(sniHosts);
     }
   }
 

@@ -516,13 +516,16 @@ public final class MeshCompiler {
   private GatewayEntry gateway(Gateway g) {
     List<ServerEntry> servers = new ArrayList<>();
     for (Gateway.Server s : g.servers()) {
-      if (!s.port().protocol().equals("TCP")) {
+      if (!s.isL4()) {
+        String what = s.port().protocol().equals("TLS") ? "protocol TLS with tls.mode "
+            + (s.tlsMode().isEmpty() ? "(none)" : s.tlsMode()) : "protocol " + s.port().protocol();
         findings.add(Finding.warning(Code.UNSUPPORTED_SERVER, g.origin().toString(), g.describe(),
-            "server port " + s.port().number() + " has protocol " + s.port().protocol()
-                + "; vxmesh gateways serve TCP servers only, so this port is not opened"));
+            "server port " + s.port().number() + " has " + what + "; vxmesh gateways serve TCP servers and TLS"
+                + " servers with tls.mode PASSTHROUGH only (they do not terminate TLS or speak HTTP), so this"
+                + " server is not opened"));
       }
       servers.add(new ServerEntry(s.port().number(), s.port().protocol(),
-          s.port().name() == null ? "" : s.port().name(), s.hosts()));
+          s.port().name() == null ? "" : s.port().name(), s.hosts(), s.tlsMode()));
     }
     return new GatewayEntry(g.meta().namespace(), g.meta().name(), g.selector(), servers);
   }
@@ -546,44 +549,10 @@ public final class MeshCompiler {
       String who = vs.describe();
       List<String> hosts = vs.hosts().stream().map(h -> Hosts.qualify(h, ns)).distinct().toList();
       List<String> gateways = qualifyGateways(vs.effectiveGateways(), ns, where, who, "spec.gateways");
-      List<RuleEntry> rules = new ArrayList<>();
-      int catchAll = -1;
-      for (int i = 0; i < vs.tcp().size(); i++) {
-        VirtualService.L4Route r = vs.tcp().get(i);
-        if (catchAll >= 0) {
-          findings.add(Finding.warning(Code.SHADOWED_RULE, where, who,
-              "tcp[" + i + "] is never used: tcp[" + catchAll + "] before it matches every connection"));
-        }
-        List<MatchEntry> matches = new ArrayList<>();
-        for (int m = 0; m < r.match().size(); m++) {
-          VirtualService.L4Match lm = r.match().get(m);
-          List<String> mg = lm.gateways().isEmpty() ? List.of()
-              : qualifyGateways(lm.gateways(), ns, where, who, "spec.tcp[" + i + "].match[" + m + "].gateways");
-          for (String g : mg) {
-            if (!gateways.contains(g)) {
-              findings.add(Finding.warning(Code.UNKNOWN_GATEWAY, where, who, "tcp[" + i + "].match[" + m
-                  + "] names gateway " + g + ", which is not among spec.gateways " + gateways
-                  + "; the VirtualService is not bound to it, so this match never applies there"));
-            }
-          }
-          matches.add(new MatchEntry(lm.port(), lm.destinationSubnets(), lm.sourceLabels(), lm.sourceNamespace(), mg));
-        }
-        if (catchAll < 0 && (r.match().isEmpty() || r.match().stream().anyMatch(VirtualService.L4Match::isEmpty))) {
-          catchAll = i;
-        }
-        List<TargetSpec> targets = new ArrayList<>();
-        for (int d = 0; d < r.route().size(); d++) {
-          VirtualService.RouteDestination rd = r.route().get(d);
-          String host = Hosts.qualify(rd.destination().host(), ns);
-          int weight = r.route().size() == 1 ? 100 : (rd.weight() == null ? 0 : rd.weight());
-          TargetSpec t = new TargetSpec(host, rd.destination().subset(), rd.destination().port(), weight);
-          checkTarget(t, where, who, "tcp[" + i + "].route[" + d + "]", gateways);
-          targets.add(t);
-        }
-        rules.add(new RuleEntry(i, matches, targets));
-      }
+      List<RuleEntry> tcp = rules(vs, "tcp", vs.tcp(), gateways);
+      List<RuleEntry> tls = rules(vs, "tls", vs.tls(), gateways);
       analyseHostsAndSections(vs, hosts, gateways, meshHostOwners);
-      out.add(new VsEntry(ns, vs.meta().name(), where, hosts, gateways, rules));
+      out.add(new VsEntry(ns, vs.meta().name(), where, hosts, gateways, tcp, tls));
     }
     meshHostOwners.forEach((host, owners) -> {
       if (owners.size() > 1) {
@@ -592,6 +561,55 @@ public final class MeshCompiler {
       }
     });
     return out;
+  }
+
+  /**
+   * One section ({@code tcp} or {@code tls}) of a VirtualService, names settled and analysed: rules
+   * after a catch-all are reported, match gateways checked, destinations checked.
+   */
+  private List<RuleEntry> rules(VirtualService vs, String section, List<VirtualService.L4Route> routes,
+      List<String> gateways) {
+    String ns = vs.meta().namespace();
+    String where = vs.origin().toString();
+    String who = vs.describe();
+    List<RuleEntry> rules = new ArrayList<>();
+    int catchAll = -1;
+    for (int i = 0; i < routes.size(); i++) {
+      VirtualService.L4Route r = routes.get(i);
+      if (catchAll >= 0) {
+        findings.add(Finding.warning(Code.SHADOWED_RULE, where, who,
+            section + "[" + i + "] is never used: " + section + "[" + catchAll + "] before it matches every connection"));
+      }
+      List<MatchEntry> matches = new ArrayList<>();
+      for (int m = 0; m < r.match().size(); m++) {
+        VirtualService.L4Match lm = r.match().get(m);
+        List<String> mg = lm.gateways().isEmpty() ? List.of()
+            : qualifyGateways(lm.gateways(), ns, where, who, "spec." + section + "[" + i + "].match[" + m + "].gateways");
+        for (String g : mg) {
+          if (!gateways.contains(g)) {
+            findings.add(Finding.warning(Code.UNKNOWN_GATEWAY, where, who, section + "[" + i + "].match[" + m
+                + "] names gateway " + g + ", which is not among spec.gateways " + gateways
+                + "; the VirtualService is not bound to it, so this match never applies there"));
+          }
+        }
+        matches.add(new MatchEntry(lm.port(), lm.destinationSubnets(), lm.sourceLabels(), lm.sourceNamespace(), mg,
+            lm.sniHosts()));
+      }
+      if (catchAll < 0 && (r.match().isEmpty() || r.match().stream().anyMatch(VirtualService.L4Match::isEmpty))) {
+        catchAll = i;
+      }
+      List<TargetSpec> targets = new ArrayList<>();
+      for (int d = 0; d < r.route().size(); d++) {
+        VirtualService.RouteDestination rd = r.route().get(d);
+        String host = Hosts.qualify(rd.destination().host(), ns);
+        int weight = r.route().size() == 1 ? 100 : (rd.weight() == null ? 0 : rd.weight());
+        TargetSpec t = new TargetSpec(host, rd.destination().subset(), rd.destination().port(), weight);
+        checkTarget(t, where, who, section + "[" + i + "].route[" + d + "]", gateways);
+        targets.add(t);
+      }
+      rules.add(new RuleEntry(i, matches, targets));
+    }
+    return rules;
   }
 
   private List<String> qualifyGateways(List<String> names, String ns, String where, String who, String field) {
@@ -713,8 +731,15 @@ public final class MeshCompiler {
       }
     }
     if (!vs.tls().isEmpty()) {
-      findings.add(Finding.warning(Code.TLS_ROUTES_NOT_SUPPORTED, where, who, "spec.tls has " + vs.tls().size()
-          + " route(s); vxmesh parses tls routes but does not apply them yet"));
+      boolean tlsPort = meshServices.stream().flatMap(s -> s.ports().stream())
+          .anyMatch(p -> p.protocol() == PortProtocol.TLS || p.protocol() == PortProtocol.HTTPS);
+      boolean tlsServer = gateways.stream().map(gatewaysByName::get).filter(java.util.Objects::nonNull)
+          .flatMap(ge -> ge.servers().stream()).anyMatch(ServerEntry::isPassthroughTls);
+      if (!tlsPort && !tlsServer) {
+        findings.add(Finding.warning(Code.TLS_ROUTES_NOT_SUPPORTED, where, who, "spec.tls has " + vs.tls().size()
+            + " route(s), but no port they could apply to: tls routes match TLS or HTTPS Service ports (appProtocol"
+            + " or port name) in the mesh and TLS PASSTHROUGH servers of its Gateways"));
+      }
     }
   }
 

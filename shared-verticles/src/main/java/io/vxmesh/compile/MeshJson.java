@@ -126,7 +126,7 @@ public final class MeshJson {
     for (CompiledRule r : rt.rules()) {
       ObjectNode rn = rules.addObject();
       rn.put("rule", r.ref().toString());
-      rn.set("destinationSubnets", MAPPER.valueToTree(r.conditions()));
+      rn.set("conditions", MAPPER.valueToTree(r.conditions()));
       rn.set("route", route(r.route()));
     }
     if (rt.fallback() != null) {

@@ -63,14 +63,14 @@ final class ProxySpecializer {
   // ---------------------------------------------------------------- gateway
 
   private ProxyTable gateway(String version, Map<IpAddress, PodEntry> pods) {
-    // Listener port -> the TCP servers of the Gateways that select this proxy.
+    // Listener port -> the TCP and TLS-passthrough servers of the Gateways that select this proxy.
     Map<Integer, List<GatewayServer>> byPort = new TreeMap<>();
     for (GatewayEntry g : mesh.gateways()) {
       if (!Labels.matches(g.selector(), identity.labels())) {
         continue;
       }
       for (ServerEntry s : g.servers()) {
-        if (s.protocol().equals("TCP")) {
+        if (s.isServed()) {
           byPort.computeIfAbsent(s.port(), k -> new ArrayList<>()).add(new GatewayServer(g, s));
         }
       }
@@ -82,7 +82,9 @@ final class ProxySpecializer {
       Set<String> names = new LinkedHashSet<>();
       e.getValue().forEach(gs -> names.add(gs.gateway.qualifiedName()));
       listeners.add(new ProxyTable.Listener(port, List.copyOf(names)));
-      List<CompiledRule> rules = new ArrayList<>();
+      boolean tls = e.getValue().stream().anyMatch(gs -> gs.server.isPassthroughTls());
+      List<CompiledRule> tlsRules = new ArrayList<>();
+      List<CompiledRule> tcpRules = new ArrayList<>();
       for (VsEntry vs : mesh.virtualServices()) {
         Set<String> bound = new LinkedHashSet<>();
         for (GatewayServer gs : e.getValue()) {
@@ -92,9 +94,14 @@ final class ProxySpecializer {
           }
         }
         if (!bound.isEmpty()) {
-          addRules(rules, vs, bound, port);
+          if (tls) {
+            addRules(tlsRules, vs, "tls", vs.tls(), bound, port);
+          }
+          addRules(tcpRules, vs, "tcp", vs.tcp(), bound, port);
         }
       }
+      List<CompiledRule> rules = new ArrayList<>(tlsRules);
+      rules.addAll(tcpRules);
       routes.put(port, new RouteTable("gateway port " + port, rules, null));
     }
     return new ProxyTable(version, identity, mesh.settings(), listeners, routes, Map.of(), pods, access(),
@@ -110,13 +117,21 @@ final class ProxySpecializer {
     Set<String> meshOnly = Set.of(VirtualService.MESH);
     for (ServiceEntry svc : mesh.services()) {
       for (PortEntry port : svc.ports()) {
-        List<CompiledRule> rules = new ArrayList<>();
+        // TLS ports: the tls rules (by server name) first, then the tcp rules, as Istio does.
+        boolean tls = port.protocol() == PortProtocol.TLS || port.protocol() == PortProtocol.HTTPS;
+        List<CompiledRule> tlsRules = new ArrayList<>();
+        List<CompiledRule> tcpRules = new ArrayList<>();
         for (VsEntry vs : mesh.virtualServices()) {
           if (vs.gateways().contains(VirtualService.MESH)
               && vs.hosts().stream().anyMatch(h -> Hosts.matches(h, svc.host()))) {
-            addRules(rules, vs, meshOnly, port.port());
+            if (tls) {
+              addRules(tlsRules, vs, "tls", vs.tls(), meshOnly, port.port());
+            }
+            addRules(tcpRules, vs, "tcp", vs.tcp(), meshOnly, port.port());
           }
         }
+        List<CompiledRule> rules = new ArrayList<>(tlsRules);
+        rules.addAll(tcpRules);
         Route fallback = svc.headless() ? null : Route.of(List.of(
             target(new TargetSpec(svc.host(), "", port.port(), 100), port.port())));
         RouteTable table = new RouteTable(svc.host() + ":" + port.port(), rules, fallback, port.protocol());
@@ -211,10 +226,11 @@ final class ProxySpecializer {
    * Appends the rules of {@code vs} that can match on this proxy at {@code port}. {@code here} is
    * the set of gateway names this listener answers to ({@code mesh} for sidecars).
    */
-  private void addRules(List<CompiledRule> out, VsEntry vs, Set<String> here, int port) {
-    for (RuleEntry rule : vs.tcp()) {
+  private void addRules(List<CompiledRule> out, VsEntry vs, String section, List<RuleEntry> entries,
+      Set<String> here, int port) {
+    for (RuleEntry rule : entries) {
       boolean always = rule.match().isEmpty();
-      List<List<Cidr>> conditions = new ArrayList<>();
+      List<CompiledRule.Condition> conditions = new ArrayList<>();
       for (MatchEntry m : rule.match()) {
         if (always) {
           break;
@@ -232,10 +248,10 @@ final class ProxySpecializer {
         if (!m.sourceNamespace().isEmpty() && !m.sourceNamespace().equals(identity.namespace())) {
           continue;
         }
-        if (m.destinationSubnets().isEmpty()) {
+        if (m.destinationSubnets().isEmpty() && m.sniHosts().isEmpty()) {
           always = true;
         } else {
-          conditions.add(m.destinationSubnets());
+          conditions.add(new CompiledRule.Condition(m.destinationSubnets(), m.sniHosts()));
         }
       }
       if (!always && conditions.isEmpty()) {
@@ -245,7 +261,7 @@ final class ProxySpecializer {
       for (TargetSpec spec : rule.route()) {
         targets.add(target(spec, port));
       }
-      out.add(new CompiledRule(new RuleRef(vs.namespace(), vs.name(), rule.index()),
+      out.add(new CompiledRule(new RuleRef(vs.namespace(), vs.name(), section, rule.index()),
           always ? List.of() : conditions, Route.of(targets)));
     }
   }

@@ -57,7 +57,7 @@ public record ProxyTable(
         return new Decision.Reject(Decision.Reason.NO_LISTENER,
             "no Gateway of this proxy declares port " + facts.listenerPort());
       }
-      return t.decide(facts.destination());
+      return t.decide(facts.destination(), facts.tls());
     }
     Map<Integer, RouteTable> ports = serviceRoutes.get(facts.destination());
     if (ports != null) {
@@ -66,7 +66,7 @@ public record ProxyTable(
         return new Decision.Reject(Decision.Reason.UNKNOWN_PORT,
             "port " + facts.destinationPort() + " is not a port of the service at " + facts.destination());
       }
-      Decision d = t.decide(facts.destination());
+      Decision d = t.decide(facts.destination(), facts.tls());
       if (d instanceof Decision.Reject r && r.reason() == Decision.Reason.NO_ROUTE) {
         PodEntry pod = meshPods.get(facts.destination());
         return new Decision.Passthrough(facts.destination(), facts.destinationPort(),

@@ -19,8 +19,19 @@ public record RouteTable(String name, List<CompiledRule> rules, Route fallback, 
   }
 
   public Decision decide(IpAddress destination) {
+    return decide(destination, null);
+  }
+
+  /**
+   * First match wins. A tls rule needs the connection's ClientHello: when {@code tls} is null (not
+   * inspected yet) and such a rule is reached, the decision is to inspect, then decide again.
+   */
+  public Decision decide(IpAddress destination, ConnectionFacts.Tls tls) {
     for (CompiledRule rule : rules) {
-      if (rule.matches(destination)) {
+      if (rule.needsSni() && tls == null) {
+        return new Decision.InspectTls("rule " + rule.ref() + " of " + name + " matches by server name");
+      }
+      if (rule.matches(destination, tls == null || !tls.isTls() ? null : tls.sni())) {
         return new Decision.Forward(rule.ref(), rule.route(), protocol);
       }
     }

@@ -12,9 +12,20 @@ public record Gateway(ObjectMeta meta, Origin origin, Map<String, String> select
     servers = List.copyOf(servers);
   }
 
-  public record Server(Port port, List<String> hosts, String bind, String name) {
+  /** {@code tlsMode}: the server's {@code tls.mode} upper-cased (PASSTHROUGH, SIMPLE, ...), "" when absent. */
+  public record Server(Port port, List<String> hosts, String bind, String name, String tlsMode) {
     public Server {
       hosts = List.copyOf(hosts);
+      tlsMode = tlsMode == null ? "" : tlsMode;
+    }
+
+    public Server(Port port, List<String> hosts, String bind, String name) {
+      this(port, hosts, bind, name, "");
+    }
+
+    /** A server vxmesh listens for: plain TCP, or TLS passed through to the backends as it is. */
+    public boolean isL4() {
+      return port.protocol().equals("TCP") || (port.protocol().equals("TLS") && tlsMode.equals("PASSTHROUGH"));
     }
   }
 

@@ -390,8 +390,9 @@ public final class ResourceParser {
       if (hosts.isEmpty()) {
         throw s.get("hosts").fail("at least one host is required (use '*' for TCP)");
       }
+      String tlsMode = s.get("tls").text("mode");
       servers.add(new Gateway.Server(new Gateway.Port(number, protocol.toUpperCase(Locale.ROOT), p.text("name")),
-          hosts, s.text("bind"), s.text("name")));
+          hosts, s.text("bind"), s.text("name"), tlsMode == null ? "" : tlsMode.toUpperCase(Locale.ROOT)));
     }
     return new Gateway(meta, origin, spec.textMap("selector"), servers);
   }
@@ -426,7 +427,7 @@ public final class ResourceParser {
           throw s.fail(e.getMessage());
         }
       }
-      List<String> sni = tls ? m.textList("sniHosts") : List.of();
+      List<String> sni = tls ? m.textList("sniHosts").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList() : List.of();
       if (tls && sni.isEmpty()) {
         throw m.get("sniHosts").fail("is required in a tls match");
       }
@@ -438,6 +439,9 @@ public final class ResourceParser {
       }
       matches.add(new VirtualService.L4Match(matchPort, subnets, m.textMap("sourceLabels"),
           sourceNamespace, m.textList("gateways"), sni));
+    }
+    if (tls && matches.isEmpty()) {
+      throw r.get("match").fail("is required in a tls route (at least one match with sniHosts)");
     }
     List<VirtualService.RouteDestination> route = new ArrayList<>();
     for (Node d : r.list("route")) {

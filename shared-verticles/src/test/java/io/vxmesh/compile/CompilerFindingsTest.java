@@ -152,8 +152,8 @@ class CompilerFindingsTest {
                   selector: {istio: ingressgateway-1}
                   servers: [{hosts: ['*'], port: {name: http, number: 8080, protocol: HTTP}}]
                 """),
-            "WARNING VX0108 Gateway istio-system/web: server port 8080 has protocol HTTP; vxmesh gateways serve TCP servers only"),
-        Arguments.of("tls routes are parsed, not applied", List.of("""
+            "WARNING VX0108 Gateway istio-system/web: server port 8080 has protocol HTTP; vxmesh gateways serve TCP servers and TLS"),
+        Arguments.of("tls routes where no port is TLS", List.of("""
                 apiVersion: networking.istio.io/v1beta1
                 kind: VirtualService
                 metadata: {name: tls}
@@ -161,7 +161,7 @@ class CompilerFindingsTest {
                   hosts: [echo-server]
                   tls: [{match: [{sniHosts: [echo.example.com]}], route: [{destination: {host: echo-server}}]}]
                 """),
-            "WARNING VX0109 VirtualService default/tls: spec.tls has 1 route(s)"),
+            "WARNING VX0109 VirtualService default/tls: spec.tls has 1 route(s), but no port they could apply to"),
         Arguments.of("a destination without ready endpoints", List.of("""
                 apiVersion: v1
                 kind: Service
