@@ -3,6 +3,8 @@ package io.vxmesh.discovery.kubernetes;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.vertx.core.Vertx;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +12,8 @@ import java.nio.file.Path;
 /**
  * Builds the fabric8 client: from {@code --kubeconfig FILE}, or in a pod from the service account
  * (token, CA and {@code KUBERNETES_SERVICE_HOST}; fabric8 re-reads the token file when it rotates).
- * Blocking (reads files): call it from a worker.
+ * The client runs on this process's Vert.x HTTP client (fabric8's Vert.x 5 module); its callbacks
+ * for informers run on fabric8's own executor. Blocking (reads files): call it from a worker.
  */
 public final class KubernetesClients {
   public static final int CONNECT_TIMEOUT_MS = 10_000;
@@ -22,15 +25,16 @@ public final class KubernetesClients {
   /** How the Kubernetes source connects. */
   @FunctionalInterface
   public interface Factory {
-    KubernetesClient create() throws Exception;
+    /** @param vertx the Vert.x instance whose HTTP client fabric8 uses */
+    KubernetesClient create(Vertx vertx) throws Exception;
   }
 
   /** {@code kubeconfig} null or blank: the in-cluster configuration. */
   public static Factory factory(String kubeconfig) {
-    return () -> create(kubeconfig);
+    return vertx -> create(vertx, kubeconfig);
   }
 
-  public static KubernetesClient create(String kubeconfig) {
+  public static KubernetesClient create(Vertx vertx, String kubeconfig) {
     Config config;
     if (kubeconfig == null || kubeconfig.isBlank()) {
       if (System.getenv("KUBERNETES_SERVICE_HOST") == null) {
@@ -50,7 +54,8 @@ public final class KubernetesClients {
       }
     }
     tune(config);
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return new KubernetesClientBuilder().withConfig(config)
+        .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
   }
 
   /** Timeouts always set; watches reconnect forever (fabric8 backs off exponentially between tries). */

@@ -77,7 +77,7 @@ public final class KubernetesDiscoveryVerticle extends VerticleBase {
   public Future<?> start() {
     context = vertx.getOrCreateContext();
     LocalCodec.register(vertx, MeshSnapshot.class);
-    return vertx.executeBlocking(factory::create, false)
+    return vertx.executeBlocking(() -> factory.create(vertx), false)
         .recover(e -> Future.failedFuture(new IllegalArgumentException(
             "cannot set up the Kubernetes client: " + e.getMessage(), e)))
         .map(c -> {
