@@ -1,5 +1,6 @@
 package io.vxmesh.cli;
 
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -7,10 +8,15 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
 import io.vxmesh.admin.AdminVerticle;
+import io.vxmesh.cluster.ClusterFeedVerticle;
+import io.vxmesh.cluster.HazelcastSetup;
+import io.vxmesh.cluster.LeaderVerticle;
 import io.vxmesh.config.ConfigLoader;
 import io.vxmesh.config.ProxyConfig;
 import io.vxmesh.discovery.DiscoveryVerticle;
 import io.vxmesh.discovery.ResourceDirectory;
+import io.vxmesh.discovery.kubernetes.KubernetesClients;
+import io.vxmesh.discovery.kubernetes.KubernetesDiscoveryVerticle;
 import io.vxmesh.policy.PolicyVerticle;
 import io.vxmesh.proxy.AccessLog;
 import io.vxmesh.proxy.ConnectionLimits;
@@ -22,12 +28,14 @@ import io.vxmesh.proxy.TableRef;
 import io.vxmesh.proxy.TableVerticle;
 import io.vxmesh.compile.ProxyIdentity;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
  * Starts a proxy process: Vert.x with the native transport, the merged configuration, then the
  * verticles in the order data flows backwards (consumers first): admin, table, the role's own
- * verticles, policy, discovery. Used by both jars' main classes and by in-process tests.
+ * verticles, policy, discovery. With {@code --cluster}, Vert.x is clustered through Hazelcast and
+ * policy and discovery run only on the elected leader; every member is fed by the cluster. Used by both jars' main classes and by in-process tests.
  */
 public final class ProxyLauncher {
   private static final Logger LOG = Logger.getLogger(ProxyLauncher.class.getName());
@@ -60,19 +68,79 @@ public final class ProxyLauncher {
   public static Future<Running> start(JsonObject flags, Map<String, String> env, RoleModule module,
       Overrides overrides) {
     int eventLoops = eventLoops(flags, env);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(eventLoops))
-        .build();
+    Vertx loader = Vertx.builder().with(vertxOptions(eventLoops)).build();
+    // The configuration decides whether Vert.x is clustered: read it with a plain instance, then
+    // keep that one (standalone) or replace it by a clustered one.
+    Future<ProxyConfig> config = ConfigLoader.load(loader, flags, env)
+        .map(json -> {
+          if (env.containsKey("KUBERNETES_SERVICE_HOST") && !json.containsKey(ProxyConfig.IN_CLUSTER_KEY)) {
+            json.put(ProxyConfig.IN_CLUSTER_KEY, true);
+          }
+          return ProxyConfig.from(json, module.role());
+        });
+    Future<Running> started = config.compose(cfg -> {
+      if (!cfg.cluster()) {
+        warnIfNio(loader);
+        return boot(loader, cfg, module, overrides)
+            .onFailure(e -> loader.close());
+      }
+      return loader.close()
+          .compose(v -> HazelcastSetup.start(vertxOptions(eventLoops), cfg.clusterOptions()))
+          .compose(clustered -> {
+            warnIfNio(clustered);
+            return boot(clustered, cfg, module, overrides).onFailure(e -> clustered.close());
+          });
+    });
+    // Deliver the failure first (its listeners run on a Vert.x context), then close.
+    config.onFailure(e -> loader.close());
+    return started;
+  }
+
+  private static VertxOptions vertxOptions(int eventLoops) {
+    return new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(eventLoops);
+  }
+
+  private static void warnIfNio(Vertx vertx) {
     if (!vertx.isNativeTransportEnabled()) {
       LOG.warning("native epoll transport unavailable (" + vertx.unavailableNativeTransportCause()
           + "); using NIO");
     }
-    Future<Running> started = ConfigLoader.load(vertx, flags, env)
-        .map(json -> ProxyConfig.from(json, module.role()))
-        .compose(cfg -> boot(vertx, cfg, module, overrides));
-    // Deliver the failure first (its listeners run on a Vert.x context), then close.
-    started.onFailure(e -> vertx.close());
-    return started;
+  }
+
+  /** The discovery verticle of this process's source. */
+  private static Supplier<Deployable> source(ProxyConfig cfg) {
+    return switch (cfg.source()) {
+      case DIRECTORY -> () -> new DiscoveryVerticle(new ResourceDirectory(cfg.resources()), cfg.pollInterval());
+      case KUBERNETES -> () -> new KubernetesDiscoveryVerticle(KubernetesClients.factory(cfg.kubeconfig()),
+          cfg.watchNamespaces());
+      case CLUSTER -> null;
+    };
+  }
+
+  private static String describeSource(ProxyConfig cfg) {
+    return switch (cfg.source()) {
+      case DIRECTORY -> "resources " + cfg.resources().toAbsolutePath();
+      case KUBERNETES -> "Kubernetes API (" + (cfg.kubeconfig() == null ? "in-cluster" : cfg.kubeconfig()) + ")";
+      case CLUSTER -> "the cluster";
+    };
+  }
+
+  /**
+   * Standalone: policy and this process's discovery. In a cluster: the feed from the cluster, and,
+   * for a member with a source of its own, a campaign to lead (discovery and policy run on the
+   * leader only).
+   */
+  private static Future<?> deployMeshSource(Vertx vertx, ProxyConfig cfg) {
+    DeploymentOptions one = new DeploymentOptions();
+    Supplier<Deployable> source = source(cfg);
+    if (!cfg.cluster()) {
+      return vertx.deployVerticle(new PolicyVerticle(), one)
+          .compose(id -> vertx.deployVerticle(source.get(), one));
+    }
+    String member = cfg.role().name().toLowerCase() + " " + cfg.namespace() + "/"
+        + (cfg.pod().isBlank() ? cfg.labels() : cfg.pod());
+    Future<String> feed = vertx.deployVerticle(new ClusterFeedVerticle(), one);
+    return source == null ? feed : feed.compose(id -> vertx.deployVerticle(new LeaderVerticle(source, member), one));
   }
 
   private static Future<Running> boot(Vertx vertx, ProxyConfig cfg, RoleModule module, Overrides overrides) {
@@ -101,12 +169,12 @@ public final class ProxyLauncher {
             "cannot serve admin on " + cfg.adminHost() + ":" + cfg.adminPort() + ": " + e.getMessage(), e)))
         .compose(id -> vertx.deployVerticle(new TableVerticle(cfg.identity(), rt), one))
         .compose(id -> module.deploy(vertx, rt, cfg))
-        .compose(id -> vertx.deployVerticle(new PolicyVerticle(), one))
-        .compose(id -> vertx.deployVerticle(
-            new DiscoveryVerticle(new ResourceDirectory(cfg.resources()), cfg.pollInterval()), one))
+        .compose(id -> deployMeshSource(vertx, cfg))
         .map(id -> {
           LOG.info("vxmesh " + cfg.role().name().toLowerCase() + " started: namespace " + cfg.namespace()
-              + ", labels " + cfg.labels() + ", resources " + cfg.resources().toAbsolutePath()
+              + ", labels " + cfg.labels() + ", mesh from " + describeSource(cfg)
+              + (cfg.cluster() ? ", cluster member" + (cfg.role() == ProxyIdentity.Role.SIDECAR ? " (lite)" : "")
+                  + " on port " + cfg.clusterPort() : "")
               + ", admin " + cfg.adminHost() + ":" + admin.actualPort());
           return new Running(vertx, rt, cfg, admin.actualPort());
         });
