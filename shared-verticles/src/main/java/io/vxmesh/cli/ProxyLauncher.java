@@ -3,6 +3,7 @@ package io.vxmesh.cli;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -78,22 +79,31 @@ public final class ProxyLauncher {
           }
           return ProxyConfig.from(json, module.role());
         });
-    Future<Running> started = config.compose(cfg -> {
+    // The result is completed from the instance that runs the proxy, never through a future of
+    // the loader, whose context is gone once it is closed.
+    Promise<Running> started = Promise.promise();
+    config.onFailure(e -> {
+      started.fail(e); // deliver the failure first (its listeners run on a Vert.x context), then close
+      loader.close();
+    });
+    config.onSuccess(cfg -> {
       if (!cfg.cluster()) {
         warnIfNio(loader);
-        return boot(loader, cfg, module, overrides)
-            .onFailure(e -> loader.close());
+        boot(loader, cfg, module, overrides).onFailure(e -> loader.close()).onComplete(started);
+        return;
       }
-      return loader.close()
-          .compose(v -> HazelcastSetup.start(vertxOptions(eventLoops), cfg.clusterOptions()))
-          .compose(clustered -> {
-            warnIfNio(clustered);
-            return boot(clustered, cfg, module, overrides).onFailure(e -> clustered.close());
-          });
+      HazelcastSetup.start(vertxOptions(eventLoops), cfg.clusterOptions()).onComplete(ar -> {
+        loader.close();
+        if (ar.failed()) {
+          started.fail(ar.cause());
+          return;
+        }
+        Vertx clustered = ar.result();
+        warnIfNio(clustered);
+        boot(clustered, cfg, module, overrides).onFailure(e -> clustered.close()).onComplete(started);
+      });
     });
-    // Deliver the failure first (its listeners run on a Vert.x context), then close.
-    config.onFailure(e -> loader.close());
-    return started;
+    return started.future();
   }
 
   private static VertxOptions vertxOptions(int eventLoops) {

@@ -85,6 +85,6 @@ public final class HazelcastSetup {
 
   /** Hazelcast's INFO lines (banners, partition tables) are not a proxy's log. */
   private static void quietHazelcast() {
-    Logger.getLogger("com.hazelcast").setLevel(Level.WARNING);
+    Logger.getLogger("com.hazelcast").setLevel(Level.parse(System.getProperty("vxmesh.hazelcast.log", "WARNING")));
   }
 }

@@ -1,6 +1,8 @@
 package io.vxmesh.cluster;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vxmesh.compile.CompiledMesh;
@@ -21,6 +23,14 @@ public final class MeshWire {
     }
   }
 
+  /**
+   * Derived properties that {@link MeshJson} writes (such as {@code Finding.error}, from
+   * {@code isError()}) are not record components: skip them when reading. The round-trip test
+   * proves nothing else is lost.
+   */
+  private static final ObjectReader MESH_READER = MeshJson.mapper().readerFor(CompiledMesh.class)
+      .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
   private MeshWire() {}
 
   public static String encode(Published p) {
@@ -39,7 +49,7 @@ public final class MeshWire {
       if (root == null || !root.path("generation").canConvertToLong() || !root.has("mesh")) {
         throw new IllegalArgumentException("not a published mesh version (no generation or mesh)");
       }
-      CompiledMesh mesh = MeshJson.mapper().treeToValue(root.get("mesh"), CompiledMesh.class);
+      CompiledMesh mesh = MESH_READER.readValue(root.get("mesh"));
       VersionedMesh vm = new VersionedMesh(root.get("generation").asLong(), mesh);
       String version = root.path("version").asText("");
       if (!version.isEmpty() && !version.equals(vm.version())) {
@@ -48,6 +58,8 @@ public final class MeshWire {
       return new Published(vm, root.path("epoch").asLong(0), root.path("leader").asText(""));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not a published mesh version: " + e.getOriginalMessage(), e);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("not a published mesh version: " + e.getMessage(), e);
     }
   }
 }

@@ -4,12 +4,12 @@ import io.vxmesh.model.Kind;
 import java.util.Map;
 
 /** One valid object of every kind vxmesh reads, and an edit of it that changes what is parsed. */
-final class Fixtures {
+public final class Fixtures {
   private Fixtures() {}
 
-  record Sample(String yaml, String edited) {}
+  public record Sample(String yaml, String edited) {}
 
-  static final Map<Kind, Sample> SAMPLES = Map.ofEntries(
+  public static final Map<Kind, Sample> SAMPLES = Map.ofEntries(
       Map.entry(Kind.SERVICE, new Sample("""
           apiVersion: v1
           kind: Service
@@ -176,7 +176,7 @@ final class Fixtures {
             traffic: {enablePermissiveTrafficPolicyMode: false}
           """)));
 
-  static String all() {
+  public static String all() {
     StringBuilder sb = new StringBuilder();
     for (Kind k : Kind.values()) {
       sb.append(SAMPLES.get(k).yaml()).append("---\n");
