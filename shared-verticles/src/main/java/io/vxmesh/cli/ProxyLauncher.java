@@ -92,7 +92,9 @@ public final class ProxyLauncher {
         boot(loader, cfg, module, overrides).onFailure(e -> loader.close()).onComplete(started);
         return;
       }
-      HazelcastSetup.start(vertxOptions(eventLoops), cfg.clusterOptions()).onComplete(ar -> {
+      // Built from a thread of its own: a Vert.x instance made on another's context shares nothing with it.
+      Thread.ofPlatform().name("vxmesh-cluster-join").start(() ->
+          HazelcastSetup.start(vertxOptions(eventLoops), cfg.clusterOptions()).onComplete(ar -> {
         loader.close();
         if (ar.failed()) {
           started.fail(ar.cause());
@@ -101,7 +103,7 @@ public final class ProxyLauncher {
         Vertx clustered = ar.result();
         warnIfNio(clustered);
         boot(clustered, cfg, module, overrides).onFailure(e -> clustered.close()).onComplete(started);
-      });
+      }));
     });
     return started.future();
   }
