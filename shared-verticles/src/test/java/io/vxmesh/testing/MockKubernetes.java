@@ -183,6 +183,7 @@ public final class MockKubernetes implements AutoCloseable {
   public void close() {
     client.close();
     server.destroy();
+    dispatcher.closer.shutdown();
   }
 
   /** The CRUD dispatcher with watch faults. */
@@ -191,6 +192,11 @@ public final class MockKubernetes implements AutoCloseable {
     final AtomicInteger goneAnswers = new AtomicInteger();
     final ConcurrentHashMap<WebSocket, Boolean> sockets = new ConcurrentHashMap<>();
     final Set<String> uninstalled = ConcurrentHashMap.newKeySet();
+    final java.util.concurrent.ExecutorService closer = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "mock-watch-closer");
+      t.setDaemon(true);
+      return t;
+    });
 
     @Override
     public MockResponse dispatch(io.fabric8.mockwebserver.http.RecordedRequest request) {
@@ -238,22 +244,24 @@ public final class MockKubernetes implements AutoCloseable {
           inner.onMessage(ws, text);
         }
 
+        // The mock's own listener waits for its sender to finish when a watch closes; off the
+        // server's event loop, so closing many watches at once never stalls the API server.
         @Override
         public void onClosing(WebSocket ws, int code, String reason) {
           sockets.remove(ws);
-          inner.onClosing(ws, code, reason);
+          closer.execute(() -> inner.onClosing(ws, code, reason));
         }
 
         @Override
         public void onClosed(WebSocket ws, int code, String reason) {
           sockets.remove(ws);
-          inner.onClosed(ws, code, reason);
+          closer.execute(() -> inner.onClosed(ws, code, reason));
         }
 
         @Override
         public void onFailure(WebSocket ws, Throwable t, Response r) {
           sockets.remove(ws);
-          inner.onFailure(ws, t, r);
+          closer.execute(() -> inner.onFailure(ws, t, r));
         }
       });
     }

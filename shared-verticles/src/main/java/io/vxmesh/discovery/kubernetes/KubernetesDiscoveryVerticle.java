@@ -42,6 +42,21 @@ public final class KubernetesDiscoveryVerticle extends VerticleBase {
 
   public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(20);
 
+  /**
+   * fabric8 warns about every alpha API version (all of SMI's and OSM's are) and logs each failed
+   * first list with a stack trace; this verticle reports those itself, once per problem. Held
+   * strongly: JUL forgets the level of a logger nobody references.
+   */
+  private static final List<Logger> QUIET = List.of(
+      quiet("io.fabric8.kubernetes.client.utils.VersionUsageUtils"),
+      quiet("io.fabric8.kubernetes.client.informers.impl.cache.Reflector"));
+
+  private static Logger quiet(String name) {
+    Logger l = Logger.getLogger(name);
+    l.setLevel(Level.OFF);
+    return l;
+  }
+
   private final KubernetesClients.Factory factory;
   private final List<String> namespaces;
   private final List<WatchedKind> kinds;
