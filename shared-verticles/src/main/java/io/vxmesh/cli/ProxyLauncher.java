@@ -142,7 +142,7 @@ public final class ProxyLauncher {
    * for a member with a source of its own, a campaign to lead (discovery and policy run on the
    * leader only).
    */
-  private static Future<?> deployMeshSource(Vertx vertx, ProxyConfig cfg) {
+  private static Future<?> deployMeshSource(Vertx vertx, ProxyConfig cfg, ProxyRuntime rt) {
     DeploymentOptions one = new DeploymentOptions();
     Supplier<Deployable> source = source(cfg);
     if (!cfg.cluster()) {
@@ -151,7 +151,7 @@ public final class ProxyLauncher {
     }
     String member = cfg.role().name().toLowerCase() + " " + cfg.namespace() + "/"
         + (cfg.pod().isBlank() ? cfg.labels() : cfg.pod());
-    Future<String> feed = vertx.deployVerticle(new ClusterFeedVerticle(), one);
+    Future<String> feed = vertx.deployVerticle(new ClusterFeedVerticle(() -> rt.tables().applied().generation()), one);
     return source == null ? feed : feed.compose(id -> vertx.deployVerticle(new LeaderVerticle(source, member), one));
   }
 
@@ -181,7 +181,7 @@ public final class ProxyLauncher {
             "cannot serve admin on " + cfg.adminHost() + ":" + cfg.adminPort() + ": " + e.getMessage(), e)))
         .compose(id -> vertx.deployVerticle(new TableVerticle(cfg.identity(), rt), one))
         .compose(id -> module.deploy(vertx, rt, cfg))
-        .compose(id -> deployMeshSource(vertx, cfg))
+        .compose(id -> deployMeshSource(vertx, cfg, rt))
         .map(id -> {
           LOG.info("vxmesh " + cfg.role().name().toLowerCase() + " started: namespace " + cfg.namespace()
               + ", labels " + cfg.labels() + ", mesh from " + describeSource(cfg)

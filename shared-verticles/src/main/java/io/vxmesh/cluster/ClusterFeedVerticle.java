@@ -19,13 +19,35 @@ import java.util.logging.Logger;
 public final class ClusterFeedVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(ClusterFeedVerticle.class.getName());
 
+  /** Header with a published version's generation, so repeats are dropped before decoding. */
+  public static final String GENERATION_HEADER = "vxmesh-generation";
+
+  private final java.util.function.LongSupplier applied;
   private long delivered;
   private Future<Void> tail = Future.succeededFuture();
+
+  /** @param applied the generation this member's table is at (the leader's own versions are skipped unread) */
+  public ClusterFeedVerticle(java.util.function.LongSupplier applied) {
+    this.applied = applied;
+  }
 
   @Override
   public Future<?> start() {
     LocalCodec.register(vertx, VersionedMesh.class);
-    return vertx.eventBus().<String>consumer(ClusterNames.MESH_ADDRESS, msg -> receive(msg.body(), "event bus"))
+    return vertx.eventBus().<String>consumer(ClusterNames.MESH_ADDRESS, msg -> {
+          String g = msg.headers().get(GENERATION_HEADER);
+          if (g != null && !g.isEmpty()) {
+            try {
+              long generation = Long.parseLong(g);
+              if (generation <= Math.max(delivered, applied.getAsLong())) {
+                return; // already here (on the leader: its own version)
+              }
+            } catch (NumberFormatException ignored) {
+              // decode and let the content decide
+            }
+          }
+          receive(msg.body(), "event bus");
+        })
         .completion()
         .compose(v -> vertx.sharedData().<String, String>getAsyncMap(ClusterNames.MESH_MAP))
         .compose(map -> map.get(ClusterNames.LATEST))

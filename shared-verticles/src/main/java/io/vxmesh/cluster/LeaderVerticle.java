@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * (through the Vert.x cluster manager): when the holder dies, Hazelcast frees it once the failure
  * detector removes the member, and the next candidate takes over. A new leader continues the
  * cluster's generation sequence from the latest version in the cluster map (fencing: a version it
- * publishes is always newer than anything published before).
+ * publishes is always newer than anything published before, see {@link #startGeneration}).
  */
 public final class LeaderVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(LeaderVerticle.class.getName());
@@ -27,6 +27,7 @@ public final class LeaderVerticle extends VerticleBase {
   public static final long CAMPAIGN_WAIT_MS = 1_000;
 
   private final Supplier<? extends Deployable> source;
+  private final java.util.function.LongSupplier clock;
   private final String member;
   private final List<String> deployed = new ArrayList<>();
   private Lock lock;
@@ -35,8 +36,24 @@ public final class LeaderVerticle extends VerticleBase {
 
   /** @param source makes the discovery verticle to run while leading */
   public LeaderVerticle(Supplier<? extends Deployable> source, String member) {
+    this(source, member, System::currentTimeMillis);
+  }
+
+  LeaderVerticle(Supplier<? extends Deployable> source, String member, java.util.function.LongSupplier clock) {
     this.source = source;
     this.member = member;
+    this.clock = clock;
+  }
+
+  /**
+   * Where a new leader's generations start: after the cluster's latest, and never below the wall
+   * clock in milliseconds. The map holding the latest version lives on the data members; if they
+   * all went away at once it is lost, while sidecars still hold their version; starting at the
+   * clock keeps every later version newer than anything they applied (one leader would have to
+   * publish more than a version per millisecond for this to fail).
+   */
+  static long startGeneration(long latest, long nowMillis) {
+    return Math.max(latest, nowMillis);
   }
 
   public boolean leading() {
@@ -77,7 +94,8 @@ public final class LeaderVerticle extends VerticleBase {
     vertx.sharedData().getCounter(ClusterNames.EPOCH_COUNTER)
         .compose(c -> c.incrementAndGet()).onComplete(epochP);
     return epochP.future().compose(epoch -> ClusterFeedVerticle.latest(vertx).compose(latest -> {
-      long generation = latest == null ? 0 : MeshWire.decode(latest).generation();
+      long generation = startGeneration(latest == null ? 0 : MeshWire.decode(latest).generation(),
+          clock.getAsLong());
       leading = true;
       LOG.info("this member (" + member + ") leads the cluster (epoch " + epoch + "), continuing after generation "
           + generation);

@@ -69,7 +69,8 @@ public final class MeshPublisherVerticle extends VerticleBase {
             return Future.succeededFuture();
           }
           expected = json;
-          vertx.eventBus().publish(ClusterNames.MESH_ADDRESS, json);
+          vertx.eventBus().publish(ClusterNames.MESH_ADDRESS, json, new io.vertx.core.eventbus.DeliveryOptions()
+              .addHeader(ClusterFeedVerticle.GENERATION_HEADER, Long.toString(vm.generation())));
           LOG.info("published mesh version " + vm.version() + " to the cluster");
           return Future.<Void>succeededFuture();
         }))
