@@ -163,4 +163,22 @@ class ClusterDistributionTest {
     await("the late joiner ready", () -> late.runtime().readiness().isReady());
     assertEquals(version(survivor), version(late), "ready only once the current version is applied");
   }
+
+  /** Every data member gone at once (the map with them): a sidecar follows the next leader. */
+  @Test
+  void aSidecarFollowsANewLeaderAfterEveryDataMemberWentAway() throws Exception {
+    api = new MockKubernetes();
+    api.apply(vs("echo-1"));
+    List<Integer> ports = List.of(freePort(), freePort(), freePort());
+    ProxyLauncher.Running a = start(ProxyIdentity.Role.GATEWAY, "gw-a", ports.get(0), ports, true);
+    ProxyLauncher.Running c = start(ProxyIdentity.Role.SIDECAR, "sidecar-c", ports.get(2), ports, false);
+    await("both at one version", () -> same(List.of(a, c), null));
+    String before = version(c);
+    members.remove(a);
+    a.close().await(30, TimeUnit.SECONDS);
+
+    api.apply(vs("echo-2"));
+    ProxyLauncher.Running b = start(ProxyIdentity.Role.GATEWAY, "gw-b", ports.get(1), ports, true);
+    await("the sidecar at the new leader's version", () -> same(List.of(b, c), before));
+  }
 }
