@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -41,6 +42,7 @@ public final class KubernetesDiscoveryVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(KubernetesDiscoveryVerticle.class.getName());
 
   public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(20);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
   /**
    * fabric8 warns about every alpha API version (all of SMI's and OSM's are) and logs each failed
@@ -90,6 +92,7 @@ public final class KubernetesDiscoveryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    QUIET.forEach(l -> l.setLevel(Level.OFF)); // again: a logging reset may have come since
     context = vertx.getOrCreateContext();
     LocalCodec.register(vertx, MeshSnapshot.class);
     return vertx.executeBlocking(() -> factory.create(vertx), false)
@@ -130,7 +133,10 @@ public final class KubernetesDiscoveryVerticle extends VerticleBase {
         c.close();
       }
       return null;
-    }, false);
+    }, false).timeout(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).recover(e -> {
+      LOG.warning("the Kubernetes client did not close within " + STOP_TIMEOUT.toSeconds() + " s: " + e.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   private void schedulePublish() {
@@ -287,6 +293,10 @@ public final class KubernetesDiscoveryVerticle extends VerticleBase {
       }, false).onComplete(ar -> {
         if (ar.failed()) {
           failed(null, ar.cause());
+          return;
+        }
+        if (stopping) {
+          closeQuietly(ar.result()); // made while the verticle stopped: never started
           return;
         }
         informer = ar.result();
