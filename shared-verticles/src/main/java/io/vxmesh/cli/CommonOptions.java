@@ -73,6 +73,10 @@ public final class CommonOptions {
           + " Default: vxmesh-cluster.vxmesh-system.svc.cluster.local.")
   String clusterDns;
 
+  @Option(names = "--service-records", description = "Also publish the mesh's Services as Vert.x service-discovery"
+      + " records (name host:port) for other Vert.x applications; in a cluster, from the leader.")
+  Boolean serviceRecords;
+
   /** The flags that were given, as configuration keys. */
   public JsonObject toJson() {
     JsonObject o = new JsonObject();
@@ -93,6 +97,7 @@ public final class CommonOptions {
     put(o, "clusterHost", clusterHost);
     put(o, "clusterPort", clusterPort);
     put(o, "clusterDns", clusterDns);
+    put(o, "serviceRecords", serviceRecords);
     return o;
   }
 

@@ -18,6 +18,7 @@ import io.vxmesh.discovery.DiscoveryVerticle;
 import io.vxmesh.discovery.ResourceDirectory;
 import io.vxmesh.discovery.kubernetes.KubernetesClients;
 import io.vxmesh.discovery.kubernetes.KubernetesDiscoveryVerticle;
+import io.vxmesh.discovery.kubernetes.ServiceRecordsVerticle;
 import io.vxmesh.policy.PolicyVerticle;
 import io.vxmesh.proxy.AccessLog;
 import io.vxmesh.proxy.ConnectionLimits;
@@ -146,13 +147,17 @@ public final class ProxyLauncher {
     DeploymentOptions one = new DeploymentOptions();
     Supplier<Deployable> source = source(cfg);
     if (!cfg.cluster()) {
-      return vertx.deployVerticle(new PolicyVerticle(), one)
+      Future<?> records = cfg.serviceRecords()
+          ? vertx.deployVerticle(new ServiceRecordsVerticle(), one) : Future.succeededFuture();
+      return records.compose(x -> vertx.deployVerticle(new PolicyVerticle(), one))
           .compose(id -> vertx.deployVerticle(source.get(), one));
     }
     String member = cfg.role().name().toLowerCase() + " " + cfg.namespace() + "/"
         + (cfg.pod().isBlank() ? cfg.labels() : cfg.pod());
     Future<String> feed = vertx.deployVerticle(new ClusterFeedVerticle(() -> rt.tables().applied().generation()), one);
-    return source == null ? feed : feed.compose(id -> vertx.deployVerticle(new LeaderVerticle(source, member), one));
+    Supplier<Deployable> companion = cfg.serviceRecords() ? ServiceRecordsVerticle::new : null;
+    return source == null ? feed
+        : feed.compose(id -> vertx.deployVerticle(new LeaderVerticle(source, companion, member), one));
   }
 
   private static Future<Running> boot(Vertx vertx, ProxyConfig cfg, RoleModule module, Overrides overrides) {

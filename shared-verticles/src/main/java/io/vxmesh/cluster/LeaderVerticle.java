@@ -27,6 +27,7 @@ public final class LeaderVerticle extends VerticleBase {
   public static final long CAMPAIGN_WAIT_MS = 1_000;
 
   private final Supplier<? extends Deployable> source;
+  private final Supplier<? extends Deployable> companion;
   private final java.util.function.LongSupplier clock;
   private final String member;
   private final List<String> deployed = new ArrayList<>();
@@ -36,11 +37,18 @@ public final class LeaderVerticle extends VerticleBase {
 
   /** @param source makes the discovery verticle to run while leading */
   public LeaderVerticle(Supplier<? extends Deployable> source, String member) {
-    this(source, member, System::currentTimeMillis);
+    this(source, null, member, System::currentTimeMillis);
   }
 
-  LeaderVerticle(Supplier<? extends Deployable> source, String member, java.util.function.LongSupplier clock) {
+  /** @param companion another verticle to run while leading (null: none), before policy and discovery */
+  public LeaderVerticle(Supplier<? extends Deployable> source, Supplier<? extends Deployable> companion, String member) {
+    this(source, companion, member, System::currentTimeMillis);
+  }
+
+  LeaderVerticle(Supplier<? extends Deployable> source, Supplier<? extends Deployable> companion, String member,
+      java.util.function.LongSupplier clock) {
     this.source = source;
+    this.companion = companion;
     this.member = member;
     this.clock = clock;
   }
@@ -102,6 +110,7 @@ public final class LeaderVerticle extends VerticleBase {
       DeploymentOptions one = new DeploymentOptions();
       return deploy(new MeshPublisherVerticle(epoch, member, latest, () -> stepDown()
           .onComplete(x -> vertx.setTimer(CAMPAIGN_WAIT_MS, id -> campaign()))), one)
+          .compose(v -> companion == null ? Future.<Void>succeededFuture() : deploy(companion.get(), one))
           .compose(v -> deploy(new PolicyVerticle(generation), one))
           .compose(v -> deploy(source.get(), one));
     }));

@@ -40,7 +40,8 @@ public record ProxyConfig(
     List<String> clusterMembers,
     String clusterHost,
     int clusterPort,
-    String clusterDns) {
+    String clusterDns,
+    boolean serviceRecords) {
 
   /** Where this process learns the mesh from. */
   public enum Source {
@@ -154,7 +155,8 @@ public record ProxyConfig(
         members,
         text(c, "clusterHost", null),
         clusterPort,
-        text(c, "clusterDns", ClusterOptions.DEFAULT_DNS));
+        text(c, "clusterDns", ClusterOptions.DEFAULT_DNS),
+        Boolean.parseBoolean(text(c, "serviceRecords", "false")));
   }
 
   /** A comma-separated list (or a YAML list), blanks dropped. */
