@@ -94,17 +94,19 @@ public final class ProxyLauncher {
         return;
       }
       // Built from a thread of its own: a Vert.x instance made on another's context shares nothing with it.
-      Thread.ofPlatform().name("vxmesh-cluster-join").start(() ->
-          HazelcastSetup.start(vertxOptions(eventLoops), cfg.clusterOptions()).onComplete(ar -> {
-        loader.close();
-        if (ar.failed()) {
-          started.fail(ar.cause());
+      Thread.ofPlatform().name("vxmesh-cluster-join").start(() -> {
+        Vertx clustered;
+        try {
+          clustered = HazelcastSetup.join(() -> vertxOptions(eventLoops), cfg.clusterOptions());
+        } catch (Exception e) {
+          loader.close();
+          started.fail(e);
           return;
         }
-        Vertx clustered = ar.result();
+        loader.close();
         warnIfNio(clustered);
         boot(clustered, cfg, module, overrides).onFailure(e -> clustered.close()).onComplete(started);
-      }));
+      });
     });
     return started.future();
   }

@@ -25,6 +25,9 @@ public final class HazelcastSetup {
   public static final int MAX_NO_HEARTBEAT_SECONDS = 4;
   public static final int JOIN_CONNECT_TIMEOUT_SECONDS = 2;
   public static final int MERGE_DELAY_SECONDS = 5;
+  static final long JOIN_RETRY_FIRST_MS = 500;
+  static final long JOIN_RETRY_MAX_MS = 5_000;
+  private static final Logger LOG = Logger.getLogger(HazelcastSetup.class.getName());
 
   private HazelcastSetup() {}
 
@@ -81,6 +84,41 @@ public final class HazelcastSetup {
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot join the cluster (port " + o.port()
             + (o.members().isEmpty() ? ", DNS " + o.dns() : ", members " + String.join(",", o.members()))
             + "): " + e.getMessage(), e)));
+  }
+
+  /**
+   * Joins, blocking the calling thread (never an event loop). A lite member (a sidecar) cannot
+   * start while no data member (gateway) is reachable: it waits for one, retrying with a capped
+   * backoff, instead of failing. Any other failure is thrown.
+   */
+  public static Vertx join(java.util.function.Supplier<VertxOptions> options, ClusterOptions o) throws Exception {
+    long delay = JOIN_RETRY_FIRST_MS;
+    boolean told = false;
+    while (true) {
+      try {
+        return start(options.get(), o).await();
+      } catch (Exception e) {
+        if (!o.lite() || !noDataMember(e)) {
+          throw e;
+        }
+        if (!told) {
+          LOG.warning("no gateway (data member) of the cluster is reachable yet; a sidecar waits for one"
+              + " (retrying every " + JOIN_RETRY_MAX_MS / 1000 + " s at most)");
+          told = true;
+        }
+        Thread.sleep(delay); // a dedicated thread waits, nothing else
+        delay = Math.min(delay * 2, JOIN_RETRY_MAX_MS);
+      }
+    }
+  }
+
+  private static boolean noDataMember(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof com.hazelcast.partition.NoDataMemberInClusterException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Hazelcast's INFO lines (banners, partition tables) are not a proxy's log. */

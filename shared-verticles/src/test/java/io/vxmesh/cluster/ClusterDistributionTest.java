@@ -41,7 +41,7 @@ class ClusterDistributionTest {
   Path dir;
 
   MockKubernetes api;
-  final List<ProxyLauncher.Running> members = new ArrayList<>();
+  final List<ProxyLauncher.Running> members = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** A role with no listeners: the cluster machinery alone. */
   record Bare(ProxyIdentity.Role role) implements ProxyLauncher.RoleModule {
@@ -87,6 +87,33 @@ class ClusterDistributionTest {
         new ProxyLauncher.Overrides(RandomSource.seeded(1), AccessLog.off())).await(60, TimeUnit.SECONDS);
     members.add(r);
     return r;
+  }
+
+  /** How many times a member found no data member to join (from the log). */
+  static int joinAttempts() {
+    return WAITING.get();
+  }
+
+  static final java.util.concurrent.atomic.AtomicInteger WAITING = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Held: JUL drops a logger (and its handlers) nobody references. */
+  static final java.util.logging.Logger SETUP_LOG = java.util.logging.Logger.getLogger(HazelcastSetup.class.getName());
+
+  static {
+    SETUP_LOG.addHandler(new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (r.getMessage() != null && r.getMessage().contains("waits for one")) {
+          WAITING.incrementAndGet();
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    });
   }
 
   static String version(ProxyLauncher.Running r) {
@@ -180,5 +207,29 @@ class ClusterDistributionTest {
     api.apply(vs("echo-2"));
     ProxyLauncher.Running b = start(ProxyIdentity.Role.GATEWAY, "gw-b", ports.get(1), ports, true);
     await("the sidecar at the new leader's version", () -> same(List.of(b, c), before));
+  }
+
+  /** A sidecar started before any gateway (alone, it forms a cluster of its own) joins when one comes. */
+  @Test
+  void aSidecarStartedBeforeAnyGatewayFollowsTheFirstLeader() throws Exception {
+    api = new MockKubernetes();
+    api.apply(vs("echo-1"));
+    List<Integer> ports = List.of(freePort(), freePort());
+    // The sidecar waits for a data member to exist; start it in the background, then the gateway.
+    java.util.concurrent.CompletableFuture<ProxyLauncher.Running> sidecar = java.util.concurrent.CompletableFuture
+        .supplyAsync(() -> {
+          try {
+            return start(ProxyIdentity.Role.SIDECAR, "sidecar-c", ports.get(1), ports, false);
+          } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        });
+    await("the sidecar waiting for a gateway", () -> !sidecar.isDone() && joinAttempts() > 0);
+    ProxyLauncher.Running a = start(ProxyIdentity.Role.GATEWAY, "gw-a", ports.get(0), ports, true);
+    ProxyLauncher.Running c = sidecar.get(60, TimeUnit.SECONDS);
+    await("the sidecar at the leader's version", () -> same(List.of(a, c), null));
+    String first = version(c);
+    api.apply(vs("echo-2"));
+    await("and at the next", () -> same(List.of(a, c), first));
   }
 }
