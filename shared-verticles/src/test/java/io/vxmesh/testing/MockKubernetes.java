@@ -67,6 +67,16 @@ public final class MockKubernetes implements AutoCloseable {
     return file;
   }
 
+  /** From now on, requests without {@code Authorization: Bearer token} get 401 (null: no check). */
+  public void requireToken(String token) {
+    dispatcher.token = token;
+  }
+
+  /** How many requests were refused 401 so far. */
+  public int unauthorized() {
+    return dispatcher.unauthorized.get();
+  }
+
   /** Makes {@code group}'s API unknown to the server (a CRD that is not installed answers 404). */
   public void uninstall(String... groups) {
     dispatcher.uninstalled.addAll(List.of(groups));
@@ -198,8 +208,18 @@ public final class MockKubernetes implements AutoCloseable {
       return t;
     });
 
+    volatile String token;
+    final AtomicInteger unauthorized = new AtomicInteger();
+
     @Override
     public MockResponse dispatch(io.fabric8.mockwebserver.http.RecordedRequest request) {
+      String expected = token;
+      if (expected != null && !("Bearer " + expected).equals(request.getHeader("Authorization"))) {
+        unauthorized.incrementAndGet();
+        return new MockResponse().setResponseCode(401).setBody("""
+            {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",\
+            "message":"Unauthorized","reason":"Unauthorized","code":401}""");
+      }
       String path = request.getPath();
       for (String group : uninstalled) {
         if (path.startsWith("/apis/" + group + "/")) {

@@ -11,7 +11,10 @@ import java.nio.file.Path;
 
 /**
  * Builds the fabric8 client: from {@code --kubeconfig FILE}, or in a pod from the service account
- * (token, CA and {@code KUBERNETES_SERVICE_HOST}; fabric8 re-reads the token file when it rotates).
+ * (token, CA and {@code KUBERNETES_SERVICE_HOST}, or fabric8's own {@code kubernetes.*} system
+ * properties). fabric8 re-reads the service-account token file every minute and on a 401, so a
+ * rotated token is picked up; a kubeconfig's token is used as written (fabric8 8 does not read a
+ * kubeconfig {@code tokenFile}).
  * The client runs on this process's Vert.x HTTP client (fabric8's Vert.x 5 module); its callbacks
  * for informers run on fabric8's own executor. Blocking (reads files): call it from a worker.
  */
@@ -37,7 +40,8 @@ public final class KubernetesClients {
   public static KubernetesClient create(Vertx vertx, String kubeconfig) {
     Config config;
     if (kubeconfig == null || kubeconfig.isBlank()) {
-      if (System.getenv("KUBERNETES_SERVICE_HOST") == null) {
+      if (System.getenv("KUBERNETES_SERVICE_HOST") == null
+          && System.getProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY) == null) {
         throw new IllegalArgumentException("not in a Kubernetes pod (KUBERNETES_SERVICE_HOST is not set):"
             + " give --kubeconfig FILE or --resources DIR");
       }

@@ -225,4 +225,47 @@ class KubernetesDiscoveryTest {
       }
     }
   }
+
+  /**
+   * In-cluster configuration (fabric8's system properties stand in for the pod's environment): the
+   * service-account token file rotates, the old token is refused, the client reads the file again
+   * and keeps watching.
+   */
+  @Test
+  void aRotatedServiceAccountTokenIsReadAgain() throws Exception {
+    Path token = dir.resolve("token");
+    java.nio.file.Files.writeString(token, "first-token");
+    java.util.Map<String, String> props = java.util.Map.of(
+        io.fabric8.kubernetes.client.Config.KUBERNETES_MASTER_SYSTEM_PROPERTY, api.url(),
+        io.fabric8.kubernetes.client.Config.KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN_FILE_SYSTEM_PROPERTY, token.toString(),
+        io.fabric8.kubernetes.client.Config.KUBERNETES_AUTH_TRYKUBECONFIG_SYSTEM_PROPERTY, "false",
+        io.fabric8.kubernetes.client.Config.KUBERNETES_AUTH_TRYSERVICEACCOUNT_SYSTEM_PROPERTY, "true");
+    props.forEach(System::setProperty);
+    try {
+      api.requireToken("first-token");
+      vertx.deployVerticle(new KubernetesDiscoveryVerticle(KubernetesClients.factory(null), List.of(),
+          List.of(WatchedKind.ALL.get(0)), Duration.ofMillis(10), new Backoff(Duration.ofMillis(50),
+          Duration.ofMillis(500), () -> 0.5))).await(20, TimeUnit.SECONDS);
+      await("the first (empty) snapshot", x -> x.resources().isEmpty());
+      api.requireToken(null);
+      api.apply(Fixtures.SAMPLES.get(Kind.SERVICE).yaml());
+      api.requireToken("first-token");
+      await("the service", x -> x.resources().size() == 1);
+
+      java.nio.file.Files.writeString(token, "second-token"); // the kubelet rotates the projected token
+      api.requireToken("second-token");
+      int refusedBefore = api.unauthorized();
+      api.dropWatches();
+      GatewayWait.until("the old token refused", () -> api.unauthorized() > refusedBefore, WAIT);
+      api.requireToken(null);
+      api.apply(Fixtures.SAMPLES.get(Kind.SERVICE).edited());
+      api.requireToken("second-token");
+      Resource edited = ResourceParser.parse("x.yaml", Fixtures.SAMPLES.get(Kind.SERVICE).edited()).resources().get(0);
+      await("the change, watched with the new token", x -> x.resources().size() == 1
+          && content(x.resources().get(0)).equals(content(edited)));
+    } finally {
+      props.keySet().forEach(System::clearProperty);
+      api.requireToken(null);
+    }
+  }
 }
