@@ -134,16 +134,7 @@ class GatewayKubernetesTest {
     String v5 = version();
     api.delete(gateway("ingressgateway-1", "istio: ingressgateway-1", port));
     GatewayHarness.await("a new mesh version", () -> !version().equals(v5));
-    GatewayHarness.await("the listener closed", () -> {
-      try {
-        Clients.probe(ADDRESS, port);
-        return false;
-      } catch (ConnectException e) {
-        return true;
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    GatewayHarness.await("no Gateway: refused", this::refused);
   }
 
   @Test

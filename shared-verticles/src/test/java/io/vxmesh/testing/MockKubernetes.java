@@ -202,6 +202,15 @@ public final class MockKubernetes implements AutoCloseable {
     final AtomicInteger goneAnswers = new AtomicInteger();
     final ConcurrentHashMap<WebSocket, Boolean> sockets = new ConcurrentHashMap<>();
     final Set<String> uninstalled = ConcurrentHashMap.newKeySet();
+    /** The mock server may be gone by the time a close is handled. */
+    static void quietly(Runnable r) {
+      try {
+        r.run();
+      } catch (RuntimeException ignored) {
+        // the server was destroyed meanwhile
+      }
+    }
+
     final java.util.concurrent.ExecutorService closer = java.util.concurrent.Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "mock-watch-closer");
       t.setDaemon(true);
@@ -269,19 +278,19 @@ public final class MockKubernetes implements AutoCloseable {
         @Override
         public void onClosing(WebSocket ws, int code, String reason) {
           sockets.remove(ws);
-          closer.execute(() -> inner.onClosing(ws, code, reason));
+          closer.execute(() -> quietly(() -> inner.onClosing(ws, code, reason)));
         }
 
         @Override
         public void onClosed(WebSocket ws, int code, String reason) {
           sockets.remove(ws);
-          closer.execute(() -> inner.onClosed(ws, code, reason));
+          closer.execute(() -> quietly(() -> inner.onClosed(ws, code, reason)));
         }
 
         @Override
         public void onFailure(WebSocket ws, Throwable t, Response r) {
           sockets.remove(ws);
-          closer.execute(() -> inner.onFailure(ws, t, r));
+          closer.execute(() -> quietly(() -> inner.onFailure(ws, t, r)));
         }
       });
     }
