@@ -25,8 +25,6 @@ public final class HazelcastSetup {
   public static final int MAX_NO_HEARTBEAT_SECONDS = 4;
   public static final int JOIN_CONNECT_TIMEOUT_SECONDS = 2;
   public static final int MERGE_DELAY_SECONDS = 5;
-  static final long JOIN_RETRY_FIRST_MS = 500;
-  static final long JOIN_RETRY_MAX_MS = 5_000;
   private static final Logger LOG = Logger.getLogger(HazelcastSetup.class.getName());
 
   private HazelcastSetup() {}
@@ -87,38 +85,82 @@ public final class HazelcastSetup {
   }
 
   /**
-   * Joins, blocking the calling thread (never an event loop). A lite member (a sidecar) cannot
-   * start while no data member (gateway) is reachable: it waits for one, retrying with a capped
-   * backoff, instead of failing. Any other failure is thrown.
+   * Joins, blocking the calling thread (never an event loop). A data member (gateway) builds the
+   * clustered Vert.x directly. A lite member (sidecar) cannot start Vert.x while no data member
+   * exists (Vert.x writes to cluster maps at once): it starts its Hazelcast member first, waits for
+   * a data member to join it (without leaving and rejoining, which would disturb the gateways'
+   * joins), and then builds Vert.x on that member.
    */
   public static Vertx join(java.util.function.Supplier<VertxOptions> options, ClusterOptions o) throws Exception {
-    long delay = JOIN_RETRY_FIRST_MS;
-    boolean told = false;
-    while (true) {
-      try {
-        return start(options.get(), o).await();
-      } catch (Exception e) {
-        if (!o.lite() || !noDataMember(e)) {
-          throw e;
-        }
-        if (!told) {
-          LOG.warning("no gateway (data member) of the cluster is reachable yet; a sidecar waits for one"
-              + " (retrying every " + JOIN_RETRY_MAX_MS / 1000 + " s at most)");
-          told = true;
-        }
-        Thread.sleep(delay); // a dedicated thread waits, nothing else
-        delay = Math.min(delay * 2, JOIN_RETRY_MAX_MS);
-      }
+    if (!o.lite()) {
+      return start(options.get(), o).await();
+    }
+    quietHazelcast();
+    Config c = config(o);
+    c.setProperty("hazelcast.shutdownhook.enabled", "false"); // Vert.x closes first, then we shut it down
+    c.getMemberAttributeConfig().setAttribute(VERTX_NODE_ID, java.util.UUID.randomUUID().toString());
+    com.hazelcast.core.HazelcastInstance hz = com.hazelcast.core.Hazelcast.newHazelcastInstance(c);
+    try {
+      awaitDataMember(hz);
+      VertxOptions vo = options.get();
+      String host = o.host() != null ? o.host() : hz.getCluster().getLocalMember().getAddress().getHost();
+      vo.getEventBusOptions().setHost(host).setClusterPublicHost(host).setPort(0);
+      return Vertx.builder().with(vo).withClusterManager(new OwningClusterManager(hz)).buildClustered().await();
+    } catch (Exception e) {
+      hz.getLifecycleService().shutdown();
+      throw new IllegalStateException("cannot join the cluster (port " + o.port() + "): " + e.getMessage(), e);
     }
   }
 
-  private static boolean noDataMember(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof com.hazelcast.partition.NoDataMemberInClusterException) {
-        return true;
+  /** The attribute through which the Vert.x cluster manager finds its node id on a member it did not start. */
+  static final String VERTX_NODE_ID = "__vertx.nodeId";
+
+  private static void awaitDataMember(com.hazelcast.core.HazelcastInstance hz) throws InterruptedException {
+    java.util.concurrent.CountDownLatch found = new java.util.concurrent.CountDownLatch(1);
+    java.util.UUID id = hz.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+      @Override
+      public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
+        if (!e.getMember().isLiteMember()) {
+          found.countDown();
+        }
       }
+
+      @Override
+      public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
+        // waiting for an addition only
+      }
+    });
+    try {
+      if (hz.getCluster().getMembers().stream().anyMatch(m -> !m.isLiteMember())) {
+        return;
+      }
+      LOG.warning("no gateway (data member) of the cluster is reachable yet; this sidecar waits for one");
+      found.await();
+      LOG.info("a gateway joined the cluster; starting");
+    } finally {
+      hz.getCluster().removeMembershipListener(id);
     }
-    return false;
+  }
+
+  /** The Vert.x cluster manager on a member started here, shut down once Vert.x has left. */
+  static final class OwningClusterManager extends HazelcastClusterManager {
+    private final com.hazelcast.core.HazelcastInstance instance;
+
+    OwningClusterManager(com.hazelcast.core.HazelcastInstance instance) {
+      super(instance);
+      this.instance = instance;
+    }
+
+    @Override
+    public void leave(io.vertx.core.Completable<Void> done) {
+      super.leave((v, failure) -> Thread.ofPlatform().name("vxmesh-cluster-leave").start(() -> {
+        try {
+          instance.getLifecycleService().shutdown();
+        } finally {
+          done.complete(null, failure);
+        }
+      }));
+    }
   }
 
   /** Hazelcast's INFO lines (banners, partition tables) are not a proxy's log. */
