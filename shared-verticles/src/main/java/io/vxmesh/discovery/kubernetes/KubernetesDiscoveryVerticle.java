@@ -338,7 +338,10 @@ public final class KubernetesDiscoveryVerticle extends VerticleBase {
       closeQuietly(inf);
       informer = null;
       listed = false;
-      if (notFound(t) && kind.custom()) {
+      // 404: this version is not served (a CRD not installed, or an old cluster): try the next one,
+      // and when none is served there are no such objects. Any other failure (unreachable, 401, 403)
+      // keeps the first snapshot waiting: an empty mesh must never replace a working one.
+      if (notFound(t)) {
         if (versionIndex + 1 < kind.versions().size()) {
           versionIndex++;
           launch();
@@ -346,7 +349,7 @@ public final class KubernetesDiscoveryVerticle extends VerticleBase {
         }
         versionIndex = 0;
         String problem = "not served by the API server in any of " + kind.versions()
-            + " (CRD not installed?); no such objects, retrying";
+            + (kind.custom() ? " (CRD not installed?)" : "") + "; no such objects, retrying";
         if (!problem.equals(lastProblem)) {
           LOG.warning(scope() + ": " + problem);
           lastProblem = problem;
