@@ -110,9 +110,6 @@ class InjectExamplesTest {
     assertEquals(9, workloads, "tcp-echo, curl (twice), echo-server, -2, -gray, telnet-client, -2, -foo");
   }
 
-  /** Flags of the k8s-discovery branch (cluster membership), not in this tree yet. */
-  static final Set<String> CLUSTER_FLAGS = Set.of("--cluster", "--cluster-host", "--cluster-port", "--cluster-dns");
-
   @Test
   void theSidecarsArgumentsAreSidecarFlags() {
     JsonObject sidecar = new Injector(InjectionSettings.DEFAULTS).inject(new JsonObject()
@@ -138,7 +135,7 @@ class InjectExamplesTest {
     List<String> unknown = new ArrayList<>();
     for (Object a : args) {
       String s = a.toString();
-      if (s.startsWith("--") && !CLUSTER_FLAGS.contains(s) && cl.getCommandSpec().findOption(s) == null) {
+      if (s.startsWith("--") && cl.getCommandSpec().findOption(s) == null) {
         unknown.add(s);
       }
     }

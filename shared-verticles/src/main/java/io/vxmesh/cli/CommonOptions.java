@@ -48,6 +48,39 @@ public final class CommonOptions {
   @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info (default), debug.")
   String logLevel;
 
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "Watch the Kubernetes API with this kubeconfig instead of --resources. In a pod, without"
+          + " --resources or --kubeconfig, the service account's in-cluster configuration is used.")
+  String kubeconfig;
+
+  @Option(names = "--watch-namespaces", paramLabel = "NS[,NS]",
+      description = "Namespaces the Kubernetes source watches. Default: all.")
+  String watchNamespaces;
+
+  @Option(names = "--cluster", description = "Join the vxmesh cluster (Hazelcast): one member leads discovery and"
+      + " policy and every member applies the versions it publishes. A sidecar joins as a lite member fed by the"
+      + " cluster.")
+  Boolean cluster;
+
+  @Option(names = "--cluster-members", paramLabel = "IP[:PORT],...",
+      description = "TCP-IP member list. Default: DNS discovery through --cluster-dns.")
+  String clusterMembers;
+
+  @Option(names = "--cluster-host", paramLabel = "IP", description = "Address this member binds and announces.")
+  String clusterHost;
+
+  @Option(names = "--cluster-port", paramLabel = "N", description = "Port this member binds. Default: 5701.")
+  Integer clusterPort;
+
+  @Option(names = "--cluster-dns", paramLabel = "HOST",
+      description = "DNS name of the headless Service listing the data members (used without --cluster-members)."
+          + " Default: vxmesh-cluster.vxmesh-system.svc.cluster.local.")
+  String clusterDns;
+
+  @Option(names = "--service-records", description = "Also publish the mesh's Services as Vert.x service-discovery"
+      + " records (name host:port) for other Vert.x applications; in a cluster, from the leader.")
+  Boolean serviceRecords;
+
   /** The flags that were given, as configuration keys. */
   public JsonObject toJson() {
     JsonObject o = new JsonObject();
@@ -62,6 +95,14 @@ public final class CommonOptions {
     put(o, "pollInterval", pollInterval);
     put(o, "drainTimeout", drainTimeout);
     put(o, "logLevel", logLevel);
+    put(o, "kubeconfig", kubeconfig);
+    put(o, "watchNamespaces", watchNamespaces);
+    put(o, "cluster", cluster);
+    put(o, "clusterMembers", clusterMembers);
+    put(o, "clusterHost", clusterHost);
+    put(o, "clusterPort", clusterPort);
+    put(o, "clusterDns", clusterDns);
+    put(o, "serviceRecords", serviceRecords);
     return o;
   }
 

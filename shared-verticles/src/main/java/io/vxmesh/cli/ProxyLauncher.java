@@ -1,16 +1,24 @@
 package io.vxmesh.cli;
 
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
 import io.vxmesh.admin.AdminVerticle;
+import io.vxmesh.cluster.ClusterFeedVerticle;
+import io.vxmesh.cluster.HazelcastSetup;
+import io.vxmesh.cluster.LeaderVerticle;
 import io.vxmesh.config.ConfigLoader;
 import io.vxmesh.config.ProxyConfig;
 import io.vxmesh.discovery.DiscoveryVerticle;
 import io.vxmesh.discovery.ResourceDirectory;
+import io.vxmesh.discovery.kubernetes.KubernetesClients;
+import io.vxmesh.discovery.kubernetes.KubernetesDiscoveryVerticle;
+import io.vxmesh.discovery.kubernetes.ServiceRecordsVerticle;
 import io.vxmesh.policy.PolicyVerticle;
 import io.vxmesh.proxy.AccessLog;
 import io.vxmesh.proxy.ConnectionLimits;
@@ -22,12 +30,14 @@ import io.vxmesh.proxy.TableRef;
 import io.vxmesh.proxy.TableVerticle;
 import io.vxmesh.compile.ProxyIdentity;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
  * Starts a proxy process: Vert.x with the native transport, the merged configuration, then the
  * verticles in the order data flows backwards (consumers first): admin, table, the role's own
- * verticles, policy, discovery. Used by both jars' main classes and by in-process tests.
+ * verticles, policy, discovery. With {@code --cluster}, Vert.x is clustered through Hazelcast and
+ * policy and discovery run only on the elected leader; every member is fed by the cluster. Used by both jars' main classes and by in-process tests.
  */
 public final class ProxyLauncher {
   private static final Logger LOG = Logger.getLogger(ProxyLauncher.class.getName());
@@ -60,19 +70,96 @@ public final class ProxyLauncher {
   public static Future<Running> start(JsonObject flags, Map<String, String> env, RoleModule module,
       Overrides overrides) {
     int eventLoops = eventLoops(flags, env);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(eventLoops))
-        .build();
+    Vertx loader = Vertx.builder().with(vertxOptions(eventLoops)).build();
+    // The configuration decides whether Vert.x is clustered: read it with a plain instance, then
+    // keep that one (standalone) or replace it by a clustered one.
+    Future<ProxyConfig> config = ConfigLoader.load(loader, flags, env)
+        .map(json -> {
+          if (env.containsKey("KUBERNETES_SERVICE_HOST") && !json.containsKey(ProxyConfig.IN_CLUSTER_KEY)) {
+            json.put(ProxyConfig.IN_CLUSTER_KEY, true);
+          }
+          return ProxyConfig.from(json, module.role());
+        });
+    // The result is completed from the instance that runs the proxy, never through a future of
+    // the loader, whose context is gone once it is closed.
+    Promise<Running> started = Promise.promise();
+    config.onFailure(e -> {
+      started.fail(e); // deliver the failure first (its listeners run on a Vert.x context), then close
+      loader.close();
+    });
+    config.onSuccess(cfg -> {
+      if (!cfg.cluster()) {
+        warnIfNio(loader);
+        boot(loader, cfg, module, overrides).onFailure(e -> loader.close()).onComplete(started);
+        return;
+      }
+      // Built from a thread of its own: a Vert.x instance made on another's context shares nothing with it.
+      Thread.ofPlatform().name("vxmesh-cluster-join").start(() -> {
+        Vertx clustered;
+        try {
+          clustered = HazelcastSetup.join(() -> vertxOptions(eventLoops), cfg.clusterOptions());
+        } catch (Exception e) {
+          loader.close();
+          started.fail(e);
+          return;
+        }
+        loader.close();
+        warnIfNio(clustered);
+        boot(clustered, cfg, module, overrides).onFailure(e -> clustered.close()).onComplete(started);
+      });
+    });
+    return started.future();
+  }
+
+  private static VertxOptions vertxOptions(int eventLoops) {
+    return new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(eventLoops);
+  }
+
+  private static void warnIfNio(Vertx vertx) {
     if (!vertx.isNativeTransportEnabled()) {
       LOG.warning("native epoll transport unavailable (" + vertx.unavailableNativeTransportCause()
           + "); using NIO");
     }
-    Future<Running> started = ConfigLoader.load(vertx, flags, env)
-        .map(json -> ProxyConfig.from(json, module.role()))
-        .compose(cfg -> boot(vertx, cfg, module, overrides));
-    // Deliver the failure first (its listeners run on a Vert.x context), then close.
-    started.onFailure(e -> vertx.close());
-    return started;
+  }
+
+  /** The discovery verticle of this process's source. */
+  private static Supplier<Deployable> source(ProxyConfig cfg) {
+    return switch (cfg.source()) {
+      case DIRECTORY -> () -> new DiscoveryVerticle(new ResourceDirectory(cfg.resources()), cfg.pollInterval());
+      case KUBERNETES -> () -> new KubernetesDiscoveryVerticle(KubernetesClients.factory(cfg.kubeconfig()),
+          cfg.watchNamespaces());
+      case CLUSTER -> null;
+    };
+  }
+
+  private static String describeSource(ProxyConfig cfg) {
+    return switch (cfg.source()) {
+      case DIRECTORY -> "resources " + cfg.resources().toAbsolutePath();
+      case KUBERNETES -> "Kubernetes API (" + (cfg.kubeconfig() == null ? "in-cluster" : cfg.kubeconfig()) + ")";
+      case CLUSTER -> "the cluster";
+    };
+  }
+
+  /**
+   * Standalone: policy and this process's discovery. In a cluster: the feed from the cluster, and,
+   * for a member with a source of its own, a campaign to lead (discovery and policy run on the
+   * leader only).
+   */
+  private static Future<?> deployMeshSource(Vertx vertx, ProxyConfig cfg, ProxyRuntime rt) {
+    DeploymentOptions one = new DeploymentOptions();
+    Supplier<Deployable> source = source(cfg);
+    if (!cfg.cluster()) {
+      Future<?> records = cfg.serviceRecords()
+          ? vertx.deployVerticle(new ServiceRecordsVerticle(), one) : Future.succeededFuture();
+      return records.compose(x -> vertx.deployVerticle(new PolicyVerticle(), one))
+          .compose(id -> vertx.deployVerticle(source.get(), one));
+    }
+    String member = cfg.role().name().toLowerCase() + " " + cfg.namespace() + "/"
+        + (cfg.pod().isBlank() ? cfg.labels() : cfg.pod());
+    Future<String> feed = vertx.deployVerticle(new ClusterFeedVerticle(() -> rt.tables().applied().generation()), one);
+    Supplier<Deployable> companion = cfg.serviceRecords() ? ServiceRecordsVerticle::new : null;
+    return source == null ? feed
+        : feed.compose(id -> vertx.deployVerticle(new LeaderVerticle(source, companion, member), one));
   }
 
   private static Future<Running> boot(Vertx vertx, ProxyConfig cfg, RoleModule module, Overrides overrides) {
@@ -101,12 +188,12 @@ public final class ProxyLauncher {
             "cannot serve admin on " + cfg.adminHost() + ":" + cfg.adminPort() + ": " + e.getMessage(), e)))
         .compose(id -> vertx.deployVerticle(new TableVerticle(cfg.identity(), rt), one))
         .compose(id -> module.deploy(vertx, rt, cfg))
-        .compose(id -> vertx.deployVerticle(new PolicyVerticle(), one))
-        .compose(id -> vertx.deployVerticle(
-            new DiscoveryVerticle(new ResourceDirectory(cfg.resources()), cfg.pollInterval()), one))
+        .compose(id -> deployMeshSource(vertx, cfg, rt))
         .map(id -> {
           LOG.info("vxmesh " + cfg.role().name().toLowerCase() + " started: namespace " + cfg.namespace()
-              + ", labels " + cfg.labels() + ", resources " + cfg.resources().toAbsolutePath()
+              + ", labels " + cfg.labels() + ", mesh from " + describeSource(cfg)
+              + (cfg.cluster() ? ", cluster member" + (cfg.role() == ProxyIdentity.Role.SIDECAR ? " (lite)" : "")
+                  + " on port " + cfg.clusterPort() : "")
               + ", admin " + cfg.adminHost() + ":" + admin.actualPort());
           return new Running(vertx, rt, cfg, admin.actualPort());
         });

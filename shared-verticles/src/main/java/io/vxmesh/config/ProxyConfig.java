@@ -5,7 +5,9 @@ import io.vxmesh.common.Durations;
 import io.vxmesh.common.Labels;
 import io.vxmesh.compile.ProxyIdentity;
 import java.nio.file.Path;
+import io.vxmesh.cluster.ClusterOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,7 +32,29 @@ public record ProxyConfig(
     Duration pollInterval,
     String accessLog,
     Duration drainTimeout,
-    String logLevel) {
+    String logLevel,
+    Source source,
+    String kubeconfig,
+    List<String> watchNamespaces,
+    boolean cluster,
+    List<String> clusterMembers,
+    String clusterHost,
+    int clusterPort,
+    String clusterDns,
+    boolean serviceRecords) {
+
+  /** Where this process learns the mesh from. */
+  public enum Source {
+    /** {@code --resources DIR} */
+    DIRECTORY,
+    /** {@code --kubeconfig FILE}, or the in-cluster configuration in a pod */
+    KUBERNETES,
+    /** Nothing of its own: fed by the cluster ({@code --cluster}) */
+    CLUSTER
+  }
+
+  /** Set by the launcher when {@code KUBERNETES_SERVICE_HOST} is in the environment (a pod). */
+  public static final String IN_CLUSTER_KEY = "inCluster";
 
   public static final String DEFAULT_ADMIN = "127.0.0.1:15000";
   public static final int DEFAULT_OUTBOUND_PORT = 15001;
@@ -45,11 +69,36 @@ public record ProxyConfig(
         : ProxyIdentity.sidecar(namespace, pod, serviceAccount, labels);
   }
 
+  public ClusterOptions clusterOptions() {
+    return new ClusterOptions(clusterMembers, clusterHost, clusterPort, clusterDns,
+        role == ProxyIdentity.Role.SIDECAR);
+  }
+
   /** Builds and checks; the message of the exception names the setting and what is wrong. */
   public static ProxyConfig from(JsonObject c, ProxyIdentity.Role role) {
-    String resources = c.getString("resources");
-    if (resources == null || resources.isBlank()) {
-      throw new IllegalArgumentException("--resources DIR is required (a directory of Kubernetes manifests)");
+    String resources = text(c, "resources", "");
+    String kubeconfig = text(c, "kubeconfig", "");
+    boolean cluster = Boolean.parseBoolean(text(c, "cluster", "false"));
+    boolean inCluster = Boolean.parseBoolean(text(c, IN_CLUSTER_KEY, "false"));
+    if (!resources.isBlank() && !kubeconfig.isBlank()) {
+      throw new IllegalArgumentException("give --resources DIR or --kubeconfig FILE, not both");
+    }
+    Source source;
+    if (cluster && role == ProxyIdentity.Role.SIDECAR) {
+      if (!resources.isBlank() || !kubeconfig.isBlank()) {
+        throw new IllegalArgumentException("a sidecar in a cluster is a lite member fed by the cluster and never"
+            + " reads resources itself: drop --resources/--kubeconfig, or drop --cluster");
+      }
+      source = Source.CLUSTER;
+    } else if (!resources.isBlank()) {
+      source = Source.DIRECTORY;
+    } else if (!kubeconfig.isBlank() || inCluster) {
+      source = Source.KUBERNETES;
+    } else if (cluster) {
+      source = Source.CLUSTER;
+    } else {
+      throw new IllegalArgumentException("--resources DIR (a directory of Kubernetes manifests) or --kubeconfig FILE"
+          + " is required outside a Kubernetes pod");
     }
     String namespace = text(c, "namespace", null);
     if (namespace == null || namespace.isBlank()) {
@@ -78,7 +127,18 @@ public record ProxyConfig(
     if (events < 1) {
       throw new IllegalArgumentException("--event-loops must be at least 1");
     }
-    return new ProxyConfig(role, Path.of(resources), namespace, labels, pod, sa,
+    int clusterPort = port(text(c, "clusterPort", Integer.toString(ClusterOptions.DEFAULT_PORT)), "--cluster-port");
+    if (cluster && clusterPort == 0) {
+      throw new IllegalArgumentException("--cluster-port needs a port number 1-65535");
+    }
+    List<String> members = list(c.getValue("clusterMembers"));
+    for (String m : members) {
+      int mc = m.lastIndexOf(':');
+      if (mc > 0 && !m.endsWith("]")) {
+        port(m.substring(mc + 1), "--cluster-members " + m);
+      }
+    }
+    return new ProxyConfig(role, resources.isBlank() ? null : Path.of(resources), namespace, labels, pod, sa,
         text(c, "address", DEFAULT_GATEWAY_ADDRESS), adminHost, adminPort,
         port(text(c, "outboundPort", Integer.toString(DEFAULT_OUTBOUND_PORT)), "--outbound-port"),
         port(text(c, "inboundPort", Integer.toString(DEFAULT_INBOUND_PORT)), "--inbound-port"),
@@ -87,7 +147,33 @@ public record ProxyConfig(
         duration(c, "pollInterval", DEFAULT_POLL_INTERVAL),
         text(c, "accessLog", "-"),
         duration(c, "drainTimeout", DEFAULT_DRAIN_TIMEOUT),
-        text(c, "logLevel", "info"));
+        text(c, "logLevel", "info"),
+        source,
+        kubeconfig.isBlank() ? null : kubeconfig,
+        list(c.getValue("watchNamespaces")),
+        cluster,
+        members,
+        text(c, "clusterHost", null),
+        clusterPort,
+        text(c, "clusterDns", ClusterOptions.DEFAULT_DNS),
+        Boolean.parseBoolean(text(c, "serviceRecords", "false")));
+  }
+
+  /** A comma-separated list (or a YAML list), blanks dropped. */
+  private static List<String> list(Object v) {
+    if (v == null) {
+      return List.of();
+    }
+    List<String> out = new java.util.ArrayList<>();
+    if (v instanceof io.vertx.core.json.JsonArray a) {
+      a.forEach(x -> out.add(String.valueOf(x).trim()));
+    } else {
+      for (String s : v.toString().split(",")) {
+        out.add(s.trim());
+      }
+    }
+    out.removeIf(String::isEmpty);
+    return List.copyOf(out);
   }
 
   private static String text(JsonObject c, String key, String dflt) {
