@@ -73,9 +73,10 @@ class OsmTcpRoutingIT {
     MeshLab.Result r = lab.app(curl, NC);
     assertEquals("echo response: hello\n", r.out(), r.err() + lab.log("sidecar-" + curl.name()));
     assertEquals(0, r.exit());
-    assertTrue(lab.accessLog(curl).contains("\"upstream_host\":\"tcp-echo.tcp-demo.svc.cluster.local:9000\""),
-        lab.accessLog(curl));
-    assertTrue(lab.accessLog(echo).contains("\"listener\":\"inbound\""), lab.accessLog(echo));
+    // The access log is written off the event loop: wait for the lines.
+    MeshLab.awaitTrue("the client's record", () -> lab.accessLog(curl)
+        .contains("\"upstream_host\":\"tcp-echo.tcp-demo.svc.cluster.local:9000\""));
+    MeshLab.awaitTrue("the server's inbound record", () -> lab.accessLog(echo).contains("\"listener\":\"inbound\""));
   }
 
   static final String SMI_POLICY = """
