@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "vxmesh-load", mixinStandardHelpOptions = true, version = "vxmesh-load 0.1.0",
     description = "TCP load driver (throughput, rr, connrate, idle) and loopback backends for vxmesh benchmarks.",
     subcommands = {LoadMain.ThroughputCmd.class, LoadMain.RrCmd.class, LoadMain.ConnRateCmd.class,
-        LoadMain.IdleCmd.class, LoadMain.BackendCmd.class})
+        LoadMain.IdleCmd.class, LoadMain.BackendCmd.class, LoadMain.ReportCmd.class})
 public final class LoadMain {
 
   static final int MAX_SECONDS = 600;
@@ -244,6 +244,32 @@ public final class LoadMain {
       stop.await(limit.toMillis(), TimeUnit.MILLISECONDS);
       b.closeAsync().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      return 0;
+    }
+  }
+
+  @Command(name = "report", mixinStandardHelpOptions = true,
+      description = "Build bench.sh's table and JSON from a bench work directory.")
+  static final class ReportCmd implements Callable<Integer> {
+    @Option(names = "--dir", required = true, description = "The bench work directory (results.jsonl, iperf-*.json, startup.jsonl).")
+    java.nio.file.Path dir;
+
+    @Option(names = "--out", required = true, description = "Where to write the JSON report.")
+    java.nio.file.Path out;
+
+    @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "Copied to the report's top level (repeatable).")
+    java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+      JsonObject report = Report.build(dir, meta);
+      String table = Report.table(report);
+      report.put("table_markdown", table);
+      if (out.getParent() != null) {
+        java.nio.file.Files.createDirectories(out.getParent());
+      }
+      java.nio.file.Files.writeString(out, report.encodePrettily() + "\n");
+      System.out.print(table);
       return 0;
     }
   }
