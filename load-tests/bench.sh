@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # The vxmesh gateway hop side by side with HAProxy and nginx stream, on loopback.
 #
-#   load-tests/bench.sh [--duration 5s] [--warmup 1s] [--out FILE] [--only direct,haproxy,nginx,vxmesh]
-#                       [--rr-connections 16] [--workers 32] [--streams 1] [--idle-connections 1000]
-#                       [--starts 3] [--no-install] [--no-build]
+#   load-tests/bench.sh [--duration 5s] [--warmup 1s] [--prewarm 15s] [--out FILE]
+#                       [--only direct,haproxy,nginx,vxmesh] [--rr-connections 16] [--workers 32]
+#                       [--streams 1] [--idle-connections 1000] [--starts 3] [--no-install] [--no-build]
 #
 # Installs HAProxy, nginx with the stream module and iperf3 from Debian when missing (needs root),
 # builds the jars when missing, starts a loopback echo/source/sink backend and an iperf3 server,
 # then runs the same load against: direct (no proxy), HAProxy (nbthread 1), nginx stream
 # (worker_processes 1) and the vxmesh gateway (--event-loops 1). Every proxy is pinned to CPU 0,
 # the driver, the backend and iperf3 to CPU 1 (taskset). Access logs stay on in all three proxies
-# (vxmesh's metrics too). Prints one table with the vxmesh/HAProxy ratio of each figure and
-# writes it as JSON (default load-tests/target/bench/bench.json). Every process it starts is
-# killed by PID on exit. About 2-3 minutes with the defaults.
+# (vxmesh's metrics too). Before its figures, every target gets the same --prewarm of discarded
+# traffic (connections, round trips, bulk): it changes nothing for HAProxy and nginx, and lets the
+# JVM finish compiling the hot paths, so the figures are steady state. Prints one table with the
+# vxmesh/HAProxy ratio of each figure and writes it as JSON (default
+# load-tests/target/bench/bench.json). Every process it starts is killed by PID on exit. About
+# 3.5 minutes with the defaults.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +23,7 @@ root=$(cd "$here/.." && pwd)
 
 duration=5s
 warmup=1s
+prewarm=15s
 out="$here/target/bench/bench.json"
 only="direct,haproxy,nginx,vxmesh"
 rr_connections=16
@@ -35,6 +39,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
+    --prewarm) prewarm=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --rr-connections) rr_connections=$2; shift 2 ;;
@@ -44,7 +49,7 @@ while [ $# -gt 0 ]; do
     --starts) starts=$2; shift 2 ;;
     --no-install) install=0; shift ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -60,6 +65,8 @@ secs() { # 5s, 500ms, 2m -> whole seconds, at least 1
 }
 dur_s=$(secs "$duration")
 [ "$dur_s" -ge 1 ] && [ "$dur_s" -le 120 ] || { echo "bench.sh: --duration must be 1s-120s" >&2; exit 2; }
+prewarm_s=$(secs "$prewarm")
+[ "$prewarm_s" -ge 0 ] && [ "$prewarm_s" -le 120 ] || { echo "bench.sh: --prewarm must be 0s-120s" >&2; exit 2; }
 
 [ "$(nproc)" -ge 2 ] || { echo "bench.sh: needs 2 CPUs (proxy on CPU 0, driver and backend on CPU 1)" >&2; exit 2; }
 
@@ -108,10 +115,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-stop_pid() { # stop one process we started, and forget it
-  local p=$1 q kept=()
+stop_pid() { # stop_pid PID [SECONDS]: stop one process we started (TERM, then KILL), and forget it
+  local p=$1 limit=${2:-5} q kept=()
   kill -TERM "$p" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
+  for _ in $(seq $(( limit * 20 ))); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
   kill -KILL "$p" 2>/dev/null || true
   wait "$p" 2>/dev/null || true
   for q in "${pids[@]}"; do [ "$q" = "$p" ] || kept+=("$q"); done
@@ -167,20 +174,26 @@ measure() { # measure LABEL ECHO SOURCE SINK IPERF [PID...]
   local rss_pids=() p
   for p in "$@"; do rss_pids+=(--pid "$p"); done
   echo "== $label" >&2
-  # The same short warm-up for every target (it matters to a JIT, not to C): discarded.
-  timeout 60 taskset -c 1 "$java" "${java_opts[@]}" -jar "$load_jar" connrate --target "127.0.0.1:$echo" \
-    --warmup 0s --duration 2s --workers "$workers" >/dev/null 2>>"$work/driver.err" || true
-  timeout 60 taskset -c 1 "$java" "${java_opts[@]}" -jar "$load_jar" rr --target "127.0.0.1:$echo" \
-    --warmup 0s --duration 1s --connections "$rr_connections" >/dev/null 2>>"$work/driver.err" || true
+  # The same warm-up for every target (it matters to a JIT, not to C), discarded: half of it new
+  # connections, a quarter round trips, a quarter bulk.
+  if [ "$prewarm_s" -gt 0 ]; then
+    local half=$(( (prewarm_s + 1) / 2 )) quarter=$(( (prewarm_s + 3) / 4 ))
+    timeout 150 taskset -c 1 "$java" "${java_opts[@]}" -jar "$load_jar" connrate --target "127.0.0.1:$echo" \
+      --warmup 0s --duration "${half}s" --workers "$workers" >/dev/null 2>>"$work/driver.err" || true
+    timeout 150 taskset -c 1 "$java" "${java_opts[@]}" -jar "$load_jar" rr --target "127.0.0.1:$echo" \
+      --warmup 0s --duration "${quarter}s" --connections "$rr_connections" >/dev/null 2>>"$work/driver.err" || true
+    timeout 150 taskset -c 1 "$java" "${java_opts[@]}" -jar "$load_jar" throughput --target "127.0.0.1:$source" \
+      --warmup 0s --duration "${quarter}s" >/dev/null 2>>"$work/driver.err" || true
+  fi
   if timeout $(( dur_s + 30 )) taskset -c 1 iperf3 -c 127.0.0.1 -p "$iperf" -t "$dur_s" -O 1 -P "$streams" -J \
       >"$work/iperf-$label.json" 2>>"$work/iperf-client.err"; then
     echo "  $label iperf3: $(grep -o '"bits_per_second":[^,]*' "$work/iperf-$label.json" | tail -n 1)" >&2
   else
     echo "bench.sh: iperf3 through $label failed" >&2
   fi
-  driver throughput "$label" --target "127.0.0.1:$source" --streams "$streams" --warmup "$warmup" --duration "$duration"
-  driver rr "$label" --target "127.0.0.1:$echo" --connections "$rr_connections" --warmup "$warmup" --duration "$duration"
-  driver connrate "$label" --target "127.0.0.1:$echo" --workers "$workers" --warmup "$warmup" --duration "$duration"
+  driver throughput "$label" --target "127.0.0.1:$source" --streams "$streams" --warmup "$warmup" --duration "$duration" "${rss_pids[@]}"
+  driver rr "$label" --target "127.0.0.1:$echo" --connections "$rr_connections" --warmup "$warmup" --duration "$duration" "${rss_pids[@]}"
+  driver connrate "$label" --target "127.0.0.1:$echo" --workers "$workers" --warmup "$warmup" --duration "$duration" "${rss_pids[@]}"
   driver idle "$label" --target "127.0.0.1:$echo" --connections "$idle_connections" "${rss_pids[@]}"
 }
 
@@ -331,9 +344,9 @@ EOF
       echo "{\"ready_ms\": $(( (t1 - t0) / 1000000 )), \"rss_kib\": $rss}" >> "$work/startup.jsonl"
       echo "  start $i: ready in $(( (t1 - t0) / 1000000 )) ms, idle RSS $(( rss / 1024 )) MiB" >&2
     else
-      echo "  first start (archive not yet made): ready in $(( (t1 - t0) / 1000000 )) ms" >&2
+      echo "  first start (the AOT cache is trained by it, and written when it stops): ready in $(( (t1 - t0) / 1000000 )) ms" >&2
     fi
-    stop_pid "$gw_pid"
+    stop_pid "$gw_pid" 60
   done
 
   taskset -c 0 "$root/gateway/bin/vxmesh-gateway" "${gw_args[@]}" >"$work/vxmesh.log" 2>&1 &
@@ -355,7 +368,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
   --meta "machine=$(nproc) CPUs ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r)" \
   --meta "versions=$("$java" -version 2>&1 | head -n 1); $(haproxy -v | head -n 1 | cut -d' ' -f1-3); $(nginx -v 2>&1); $(iperf3 --version | head -n 1 | cut -d' ' -f1-2)" \
   --meta "pinning=proxies on CPU 0; driver, backend and iperf3 on CPU 1" \
-  --meta "settings=duration $duration, warmup $warmup, rr $rr_connections connections, connrate $workers workers, $streams stream(s), idle $idle_connections connections" \
+  --meta "settings=prewarm $prewarm per target, duration $duration, warmup $warmup, rr $rr_connections connections, connrate $workers workers, $streams stream(s), idle $idle_connections connections" \
   --meta "loadavg_before=$load_before" \
   --meta "loadavg_after=$load_after"
 echo "bench.sh: JSON written to $out" >&2

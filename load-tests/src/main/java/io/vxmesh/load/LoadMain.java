@@ -53,6 +53,10 @@ public final class LoadMain {
     @Option(names = "--label", paramLabel = "TEXT", description = "Copied into the JSON result (e.g. the proxy's name).")
     String label;
 
+    @Option(names = "--pid", paramLabel = "PID",
+        description = "Process(es) (the proxy) whose CPU time in the measured window is reported (repeatable).")
+    List<Long> pids = new ArrayList<>();
+
     Duration duration() {
       return bounded("--duration", duration);
     }
@@ -66,7 +70,13 @@ public final class LoadMain {
     @Override
     public Integer call() throws Exception {
       Target t = Target.parse(target);
-      return runToCompletion(eventLoops, vertx -> run(vertx, t), label);
+      Duration w = warmup();
+      Duration d = duration();
+      return runToCompletion(eventLoops, vertx -> {
+        CpuWindow cpu = pids.isEmpty() ? null : CpuWindow.start(vertx, pids, w, d);
+        Future<JsonObject> result = run(vertx, t);
+        return cpu == null ? result : cpu.around(result);
+      }, label);
     }
   }
 

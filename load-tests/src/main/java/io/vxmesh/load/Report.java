@@ -39,7 +39,13 @@ final class Report {
           r -> num(r, "connrate", "connections_per_s"), ">= 1.0x"),
       new Figure("connrate_p99_us", "connection cycle p99", "us", false, r -> num(r, "connrate", "p99_us"), null),
       new Figure("idle_rss_per_conn_b", "RSS per idle connection", "B", false,
-          r -> num(r, "idle", "rss_per_connection_bytes"), null));
+          r -> num(r, "idle", "rss_per_connection_bytes"), null),
+      new Figure("cpu_ms_per_gib", "proxy CPU per GiB relayed (download)", "ms", false,
+          r -> num(r, "throughput", "proxy_cpu_ms_per_gib"), null),
+      new Figure("cpu_us_per_rt", "proxy CPU per rr round trip", "us", false,
+          r -> num(r, "rr", "proxy_cpu_us_per_round_trip"), null),
+      new Figure("cpu_us_per_conn", "proxy CPU per connection", "us", false,
+          r -> num(r, "connrate", "proxy_cpu_us_per_connection"), null));
 
   private Report() {}
 
@@ -95,7 +101,8 @@ final class Report {
           best = v;
         }
       }
-      if (direct != null && best != null && best != 0 && direct != 0 && !f.key().startsWith("idle")) {
+      if (direct != null && best != null && best != 0 && direct != 0 && !f.key().startsWith("idle")
+          && !f.key().startsWith("cpu")) {
         headroom.put(f.key(), round(f.higherIsBetter() ? direct / best : best / direct, 2));
       }
     }

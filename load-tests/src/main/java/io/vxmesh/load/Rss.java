@@ -5,8 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Resident set size of processes, from {@code /proc/PID/status} (Linux). */
+/** Resident size and CPU time of processes, from {@code /proc} (Linux). */
 final class Rss {
+  /** USER_HZ: the unit of utime and stime in /proc/PID/stat; 100 on every Linux ABI vxmesh runs on. */
+  static final int CLOCK_TICKS_PER_SECOND = 100;
+
   private Rss() {}
 
   /** The summed VmRSS of {@code pids} in KiB. */
@@ -31,5 +34,23 @@ final class Rss {
           + status + ": " + e.getMessage(), e);
     }
     throw new IllegalArgumentException(status + " has no VmRSS line (is process " + pid + " a zombie?)");
+  }
+
+  /** User plus system CPU time of {@code pids} (all their threads), in clock ticks. */
+  static long cpuTicks(List<Long> pids) {
+    long sum = 0;
+    for (long pid : pids) {
+      Path stat = Path.of("/proc", Long.toString(pid), "stat");
+      try {
+        String s = Files.readString(stat);
+        // pid (comm) state ppid ...: comm may hold spaces, so count fields after the last ')'.
+        String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split(" ");
+        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException("cannot read the CPU time of process " + pid + " from " + stat + ": "
+            + e.getMessage(), e);
+      }
+    }
+    return sum;
   }
 }
