@@ -110,24 +110,30 @@ final class Relay {
     }
   }
 
-  /** One side sent FIN: pass it on once what it sent before is flushed. */
+  /**
+   * One side sent FIN: pass it on once what it sent before is flushed. When that was the second
+   * FIN, both directions are done and both channels close after their last flush; the close sends
+   * the FIN, so the last shutdown is not issued separately (each one costs a system call and, in
+   * Netty, an exception with a stack trace; nothing is left unread, so the close is not a reset).
+   */
   private void inputShutdown(Side side) {
     if (side.inputDone) {
       return;
     }
     side.inputDone = true;
     lastActivity = System.nanoTime();
+    if (down.inputDone && up.inputDone) {
+      finish(CloseReason.COMPLETED, "");
+      closeAfterFlush(downstream);
+      closeAfterFlush(upstream);
+      return;
+    }
     Channel peer = side.peer;
     peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
       if (peer.isActive() && peer instanceof DuplexChannel dc && !dc.isOutputShutdown()) {
         dc.shutdownOutput();
       }
     });
-    if (down.inputDone && up.inputDone) {
-      finish(CloseReason.COMPLETED, "");
-      closeAfterFlush(downstream);
-      closeAfterFlush(upstream);
-    }
   }
 
   /** A channel closed (or failed): flush and close the other one. */
@@ -158,8 +164,9 @@ final class Relay {
     outcome.closed(reason, detail, down.bytes, up.bytes);
   }
 
+  /** Closes once what was written is flushed; a channel whose output is already shut has nothing left. */
   private static void closeAfterFlush(Channel ch) {
-    if (ch.isActive()) {
+    if (ch.isActive() && !(ch instanceof DuplexChannel dc && dc.isOutputShutdown())) {
       ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     } else {
       ch.close();
