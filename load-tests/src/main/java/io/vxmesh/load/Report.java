@@ -45,7 +45,16 @@ final class Report {
       new Figure("cpu_us_per_rt", "proxy CPU per rr round trip", "us", false,
           r -> num(r, "rr", "proxy_cpu_us_per_round_trip"), null),
       new Figure("cpu_us_per_conn", "proxy CPU per connection", "us", false,
-          r -> num(r, "connrate", "proxy_cpu_us_per_connection"), null));
+          r -> num(r, "connrate", "proxy_cpu_us_per_connection"), null),
+      new Figure("busy_iperf3", "proxy CPU busy during iperf3", "%", false,
+          r -> pct(num(r, "iperf3", "proxy_cpu_util")), null),
+      new Figure("busy_rr", "proxy CPU busy during rr", "%", false, r -> pct(num(r, "rr", "proxy_cpu_util")), null),
+      new Figure("busy_connrate", "proxy CPU busy during connections", "%", false,
+          r -> pct(num(r, "connrate", "proxy_cpu_util")), null));
+
+  static Double pct(Double fraction) {
+    return fraction == null ? null : Math.round(fraction * 1000) / 10.0;
+  }
 
   private Report() {}
 
@@ -80,7 +89,15 @@ final class Report {
     for (String t : List.copyOf(byTarget.keySet())) {
       Path iperf = dir.resolve("iperf-" + t + ".json");
       if (Files.exists(iperf)) {
-        byTarget.get(t).put("iperf3", iperf3(iperf));
+        JsonObject i = iperf3(iperf);
+        Path cpu = dir.resolve("iperf-" + t + ".cpu.json");
+        if (Files.exists(cpu)) {
+          JsonObject c = new JsonObject(Files.readString(cpu));
+          double cpuSeconds = c.getLong("proxy_cpu_ticks") / (double) Rss.CLOCK_TICKS_PER_SECOND;
+          i.put("proxy_cpu_s", cpuSeconds)
+              .put("proxy_cpu_util", round(cpuSeconds / (c.getLong("wall_ms") / 1000.0), 3));
+        }
+        byTarget.get(t).put("iperf3", i);
       }
     }
     JsonObject startup = startup(dir.resolve("startup.jsonl"));
@@ -90,7 +107,7 @@ final class Report {
     for (Figure f : FIGURES) {
       Double vx = f.read().apply(byTarget.get("vxmesh"));
       Double ha = f.read().apply(byTarget.get("haproxy"));
-      if (vx != null && ha != null && ha != 0) {
+      if (vx != null && ha != null && ha != 0 && !f.key().startsWith("busy")) {
         ratios.put(f.key(), round(vx / ha, 3));
       }
       Double direct = f.read().apply(byTarget.get("direct"));
@@ -102,7 +119,7 @@ final class Report {
         }
       }
       if (direct != null && best != null && best != 0 && direct != 0 && !f.key().startsWith("idle")
-          && !f.key().startsWith("cpu")) {
+          && !f.key().startsWith("cpu") && !f.key().startsWith("busy")) {
         headroom.put(f.key(), round(f.higherIsBetter() ? direct / best : best / direct, 2));
       }
     }
@@ -143,25 +160,28 @@ final class Report {
     if (!Files.exists(file)) {
       return null;
     }
-    List<Double> ready = new ArrayList<>();
+    Map<String, List<Double>> ready = new LinkedHashMap<>();
     List<Double> rss = new ArrayList<>();
     for (String line : Files.readAllLines(file)) {
       if (line.isBlank()) {
         continue;
       }
       JsonObject j = new JsonObject(line);
-      ready.add(j.getDouble("ready_ms"));
+      ready.computeIfAbsent(j.getString("cpus", "0"), k -> new ArrayList<>()).add(j.getDouble("ready_ms"));
       rss.add(j.getDouble("rss_kib"));
     }
-    if (ready.isEmpty()) {
+    if (rss.isEmpty()) {
       return null;
     }
-    return new JsonObject()
-        .put("starts", ready.size())
-        .put("ready_ms", new JsonArray(new ArrayList<>(ready)))
-        .put("ready_ms_median", median(ready))
-        .put("idle_rss_kib", new JsonArray(new ArrayList<>(rss)))
-        .put("idle_rss_mib_median", round(median(rss) / 1024, 1));
+    JsonObject o = new JsonObject().put("starts", rss.size());
+    JsonObject byCpus = new JsonObject();
+    ready.forEach((cpus, v) -> byCpus.put(cpus, new JsonObject()
+        .put("ready_ms", new JsonArray(new ArrayList<>(v))).put("ready_ms_median", median(v))));
+    o.put("ready_by_cpus", byCpus);
+    o.put("ready_ms_median", median(ready.values().iterator().next()));
+    o.put("idle_rss_kib", new JsonArray(new ArrayList<>(rss)));
+    o.put("idle_rss_mib_median", round(median(rss) / 1024, 1));
+    return o;
   }
 
   static double median(List<Double> v) {
@@ -206,10 +226,15 @@ final class Report {
     }
     JsonObject p = report.getJsonObject("vxmesh_process");
     if (p != null) {
-      sb.append("\nvxmesh gateway process: start to /ready median ").append(fmt(p.getDouble("ready_ms_median")))
-          .append(" ms (target <= 500) over ").append(p.getInteger("starts")).append(" starts ")
-          .append(p.getJsonArray("ready_ms").encode()).append("; idle RSS at ready median ")
-          .append(fmt(p.getDouble("idle_rss_mib_median"))).append(" MiB (target <= 64)");
+      sb.append("\nvxmesh gateway process: start to /ready (target <= 500 ms) median");
+      JsonObject byCpus = p.getJsonObject("ready_by_cpus", new JsonObject());
+      for (String cpus : byCpus.fieldNames()) {
+        JsonObject c = byCpus.getJsonObject(cpus);
+        sb.append(' ').append(fmt(c.getDouble("ready_ms_median"))).append(" ms on CPU ").append(cpus)
+            .append(' ').append(c.getJsonArray("ready_ms").encode()).append(';');
+      }
+      sb.append(" idle RSS at ready median ").append(fmt(p.getDouble("idle_rss_mib_median")))
+          .append(" MiB (target <= 64)");
       Double perConn = num(results.getJsonObject("vxmesh", new JsonObject()), "idle", "rss_per_connection_bytes");
       if (perConn != null) {
         sb.append("; ").append(fmt(perConn / 1024)).append(" KiB more per idle connection (target <= 4)");
