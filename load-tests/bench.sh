@@ -3,7 +3,8 @@
 #
 #   load-tests/bench.sh [--duration 5s] [--warmup 1s] [--prewarm 15s] [--out FILE]
 #                       [--only direct,haproxy,nginx,vxmesh] [--rr-connections 16] [--workers 32]
-#                       [--streams 1] [--idle-connections 1000] [--starts 3] [--no-install] [--no-build]
+#                       [--streams 1] [--idle-connections 1000] [--starts 3] [--nice N]
+#                       [--no-install] [--no-build]
 #
 # Installs HAProxy, nginx with the stream module and iperf3 from Debian when missing (needs root),
 # builds the jars when missing, starts a loopback echo/source/sink backend and an iperf3 server,
@@ -13,7 +14,10 @@
 # (vxmesh's metrics too); HAProxy and nginx get 64 KiB buffers (tune.bufsize, proxy_buffer_size),
 # the size vxmesh reads with, so that bulk figures compare relays, not buffer defaults. Each
 # proxy's CPU time in every measured window is read from /proc: a proxy near 100 % busy is the
-# bottleneck of that figure, not the driver. Before its figures, every target gets the same --prewarm of discarded
+# bottleneck of that figure, not the driver. On a machine shared with other work, --nice -5 runs
+# every proxy, the driver and the backends at a higher priority than that work (the same for all
+# targets): a proxy that sleeps between events otherwise waits for a busy neighbour's time slice
+# on every wake-up, which shows as latency that is not the proxy's. Before its figures, every target gets the same --prewarm of discarded
 # traffic (connections, round trips, bulk): it changes nothing for HAProxy and nginx, and lets the
 # JVM finish compiling the hot paths, so the figures are steady state. Prints one table with the
 # vxmesh/HAProxy ratio of each figure and writes it as JSON (default
@@ -34,6 +38,7 @@ workers=32
 streams=1
 idle_connections=1000
 starts=3
+nice_level=0
 install=1
 build=1
 command_line="load-tests/bench.sh $*"
@@ -50,9 +55,10 @@ while [ $# -gt 0 ]; do
     --streams) streams=$2; shift 2 ;;
     --idle-connections) idle_connections=$2; shift 2 ;;
     --starts) starts=$2; shift 2 ;;
+    --nice) nice_level=$2; shift 2 ;;
     --no-install) install=0; shift ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -128,6 +134,11 @@ stop_pid() { # stop_pid PID [SECONDS]: stop one process we started (TERM, then K
   pids=("${kept[@]}")
 }
 
+# Command prefixes: on that CPU, at the chosen priority (the same for every target); they exec, so
+# $! is the PID of the program itself.
+pin0=(nice -n "$nice_level" taskset -c 0)
+pin1=(nice -n "$nice_level" taskset -c 1)
+
 taken=" "
 free_port() { # a port nobody listens on, outside the ephemeral range
   local p
@@ -161,7 +172,7 @@ java_opts=(-XX:+UseSerialGC -Xms64m -Xmx512m -XX:+UseCompactObjectHeaders --enab
 driver() { # driver MODE LABEL ARGS...: one driver run on CPU 1, its JSON line appended to results.jsonl
   local mode=$1 label=$2; shift 2
   local line
-  line=$(timeout 150 taskset -c 1 "$java" "${java_opts[@]}" -jar "$load_jar" "$mode" --label "$label" "$@" 2>>"$work/driver.err") \
+  line=$(timeout 150 "${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" "$mode" --label "$label" "$@" 2>>"$work/driver.err") \
     || { echo "bench.sh: $mode against $label failed: $(tail -n 3 "$work/driver.err")" >&2; return 0; }
   echo "$line" >> "$work/results.jsonl"
   echo "  $label $mode: $(echo "$line" | cut -c1-200)" >&2
@@ -170,10 +181,10 @@ driver() { # driver MODE LABEL ARGS...: one driver run on CPU 1, its JSON line a
 # ------------------------------------------------------------------ backend
 
 be_echo=$(free_port); be_source=$(free_port); be_sink=$(free_port); be_iperf=$(free_port)
-taskset -c 1 "$java" "${java_opts[@]}" -jar "$load_jar" backend --address 127.0.0.1 \
+"${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" backend --address 127.0.0.1 \
   --echo "$be_echo" --source "$be_source" --sink "$be_sink" --max-time 10m >"$work/backend.out" 2>"$work/backend.err" &
 pids+=($!)
-taskset -c 1 iperf3 -s -B 127.0.0.1 -p "$be_iperf" >"$work/iperf-server.log" 2>&1 &
+"${pin1[@]}" iperf3 -s -B 127.0.0.1 -p "$be_iperf" >"$work/iperf-server.log" 2>&1 &
 pids+=($!)
 await "the backend" 30 listening "$be_echo"
 await "the backend" 10 listening "$be_sink"
@@ -190,16 +201,16 @@ measure() { # measure LABEL ECHO SOURCE SINK IPERF [PID...]
   # connections, a quarter round trips, a quarter bulk.
   if [ "$prewarm_s" -gt 0 ]; then
     local half=$(( (prewarm_s + 1) / 2 )) quarter=$(( (prewarm_s + 3) / 4 ))
-    timeout 150 taskset -c 1 "$java" "${java_opts[@]}" -jar "$load_jar" connrate --target "127.0.0.1:$echo" \
+    timeout 150 "${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" connrate --target "127.0.0.1:$echo" \
       --warmup 0s --duration "${half}s" --workers "$workers" >/dev/null 2>>"$work/driver.err" || true
-    timeout 150 taskset -c 1 "$java" "${java_opts[@]}" -jar "$load_jar" rr --target "127.0.0.1:$echo" \
+    timeout 150 "${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" rr --target "127.0.0.1:$echo" \
       --warmup 0s --duration "${quarter}s" --connections "$rr_connections" >/dev/null 2>>"$work/driver.err" || true
-    timeout 150 taskset -c 1 "$java" "${java_opts[@]}" -jar "$load_jar" throughput --target "127.0.0.1:$source" \
+    timeout 150 "${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" throughput --target "127.0.0.1:$source" \
       --warmup 0s --duration "${quarter}s" >/dev/null 2>>"$work/driver.err" || true
   fi
   local c0 t0
   c0=$(cpu_ticks "$@"); t0=$(date +%s%N)
-  if timeout $(( dur_s + 30 )) taskset -c 1 iperf3 -c 127.0.0.1 -p "$iperf" -t "$dur_s" -O 1 -P "$streams" -J \
+  if timeout $(( dur_s + 30 )) "${pin1[@]}" iperf3 -c 127.0.0.1 -p "$iperf" -t "$dur_s" -O 1 -P "$streams" -J \
       >"$work/iperf-$label.json" 2>>"$work/iperf-client.err"; then
     [ $# -gt 0 ] && echo "{\"proxy_cpu_ticks\": $(( $(cpu_ticks "$@") - c0 )), \"wall_ms\": $(( ($(date +%s%N) - t0) / 1000000 ))}" \
       >"$work/iperf-$label.cpu.json"
@@ -252,7 +263,7 @@ listen iperf
   bind 127.0.0.1:$hp_iperf
   server be 127.0.0.1:$be_iperf
 EOF
-  taskset -c 0 haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy-access.log" 2>"$work/haproxy.err" &
+  "${pin0[@]}" haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy-access.log" 2>"$work/haproxy.err" &
   hp_pid=$!
   pids+=("$hp_pid")
   await "haproxy" 10 listening "$hp_iperf"
@@ -283,7 +294,7 @@ stream {
   server { listen 127.0.0.1:$ng_iperf; proxy_pass 127.0.0.1:$be_iperf; }
 }
 EOF
-  taskset -c 0 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" >"$work/nginx/stdout.log" 2>&1 &
+  "${pin0[@]}" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" >"$work/nginx/stdout.log" 2>&1 &
   ng_pid=$!
   pids+=("$ng_pid")
   await "nginx" 10 listening "$ng_iperf"
@@ -355,7 +366,7 @@ EOF
   for i in $(seq 0 $(( 2 * starts ))); do
     if [ "$i" -gt 0 ] && [ "$i" -gt "$starts" ]; then cpus=0,1; else cpus=0; fi
     t0=$(date +%s%N)
-    taskset -c "$cpus" "$root/gateway/bin/vxmesh-gateway" "${gw_args[@]}" >"$work/vxmesh-start-$i.log" 2>&1 &
+    nice -n "$nice_level" taskset -c "$cpus" "$root/gateway/bin/vxmesh-gateway" "${gw_args[@]}" >"$work/vxmesh-start-$i.log" 2>&1 &
     gw_pid=$!
     pids+=("$gw_pid")
     await "vxmesh /ready" 30 ready
@@ -371,7 +382,7 @@ EOF
     stop_pid "$gw_pid" 60
   done
 
-  taskset -c 0 "$root/gateway/bin/vxmesh-gateway" "${gw_args[@]}" >"$work/vxmesh.log" 2>&1 &
+  "${pin0[@]}" "$root/gateway/bin/vxmesh-gateway" "${gw_args[@]}" >"$work/vxmesh.log" 2>&1 &
   gw_pid=$!
   pids+=("$gw_pid")
   await "vxmesh /ready" 30 ready
@@ -383,11 +394,11 @@ EOF
   # touched, so 1000 more connections would seem to cost nothing. Fresh, their objects make the
   # heap grow, which is what a gateway that gains idle connections pays. A short burst of
   # connections first, so the connection path is loaded and compiled before the baseline.
-  taskset -c 0 "$root/gateway/bin/vxmesh-gateway" "${gw_args[@]}" >"$work/vxmesh-idle.log" 2>&1 &
+  "${pin0[@]}" "$root/gateway/bin/vxmesh-gateway" "${gw_args[@]}" >"$work/vxmesh-idle.log" 2>&1 &
   gw_pid=$!
   pids+=("$gw_pid")
   await "vxmesh /ready" 30 ready
-  timeout 60 taskset -c 1 "$java" "${java_opts[@]}" -jar "$load_jar" connrate --target "127.0.0.1:$vx_echo" \
+  timeout 60 "${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" connrate --target "127.0.0.1:$vx_echo" \
     --warmup 0s --duration 2s --workers "$workers" >/dev/null 2>>"$work/driver.err" || true
   driver idle vxmesh --target "127.0.0.1:$vx_echo" --connections "$idle_connections" --pid "$gw_pid"
   stop_pid "$gw_pid"
@@ -402,7 +413,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
   --meta "command=$command_line" \
   --meta "machine=$(nproc) CPUs ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r)" \
   --meta "versions=$("$java" -version 2>&1 | head -n 1); $(haproxy -v | head -n 1 | cut -d' ' -f1-3); $(nginx -v 2>&1); $(iperf3 --version | head -n 1 | cut -d' ' -f1-2)" \
-  --meta "pinning=proxies on CPU 0; driver, backend and iperf3 on CPU 1" \
+  --meta "pinning=proxies on CPU 0; driver, backend and iperf3 on CPU 1; nice $nice_level" \
   --meta "settings=prewarm $prewarm per target, duration $duration, warmup $warmup, rr $rr_connections connections, connrate $workers workers, $streams stream(s), idle $idle_connections connections" \
   --meta "loadavg_before=$load_before" \
   --meta "loadavg_after=$load_after"
