@@ -1,9 +1,11 @@
 package io.vxmesh.proxy;
 
+import java.io.BufferedWriter;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -18,24 +21,32 @@ import java.util.logging.Logger;
 /**
  * One JSON line per connection, written by a thread of its own so that event loops never block on
  * the terminal or the disk. When the queue is full, lines are dropped and counted, never waited for.
+ *
+ * <p>The event loop only enqueues: the writer is never woken per record (it drains the queue every
+ * {@link #INTERVAL_MS} ms while idle, at once while busy), and each batch leaves in one buffered
+ * write, not one or two write calls per line. At tens of thousands of connections a second on one
+ * CPU, a wake-up and two system calls per connection were a measurable part of the connection rate.
  */
 public final class AccessLog implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(AccessLog.class.getName());
   private static final int QUEUE = 65_536;
+  private static final int BATCH = 1024;
+  /** Longest time a line waits in the queue when the log is quiet. */
+  static final long INTERVAL_MS = 20;
 
   private final BlockingQueue<AccessRecord> queue;
-  private final PrintStream out;
+  private final Writer out;
   private final boolean ownsStream;
   private final AtomicLong dropped = new AtomicLong();
   private final Thread writer;
   private final List<Consumer<AccessRecord>> taps = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  private AccessLog(PrintStream out, boolean ownsStream) {
-    this.out = out;
+  private AccessLog(OutputStream os, boolean ownsStream) {
+    this.out = os == null ? null : new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
     this.ownsStream = ownsStream;
-    this.queue = out == null ? null : new ArrayBlockingQueue<>(QUEUE);
-    if (out != null) {
+    this.queue = os == null ? null : new ArrayBlockingQueue<>(QUEUE);
+    if (os != null) {
       writer = Thread.ofPlatform().daemon().name("vxmesh-access-log").start(this::drain);
     } else {
       writer = null;
@@ -45,14 +56,12 @@ public final class AccessLog implements AutoCloseable {
   /** {@code -} for standard output, {@code off} for none, else a file to append to. */
   public static AccessLog open(String target) throws IOException {
     if (target == null || target.equals("-") || target.isEmpty()) {
-      return new AccessLog(new PrintStream(new FileOutputStream(java.io.FileDescriptor.out), false,
-          StandardCharsets.UTF_8), false);
+      return new AccessLog(new FileOutputStream(java.io.FileDescriptor.out), false);
     }
     if (target.equals("off")) {
       return new AccessLog(null, false);
     }
-    OutputStream os = new FileOutputStream(target, true);
-    return new AccessLog(new PrintStream(os, false, StandardCharsets.UTF_8), true);
+    return new AccessLog(new FileOutputStream(target, true), true);
   }
 
   public static AccessLog off() {
@@ -78,26 +87,29 @@ public final class AccessLog implements AutoCloseable {
   }
 
   private void drain() {
-    List<AccessRecord> batch = new ArrayList<>(256);
-    while (!closed || !queue.isEmpty()) {
+    List<AccessRecord> batch = new ArrayList<>(BATCH);
+    while (true) {
+      boolean last = closed;
+      queue.drainTo(batch, BATCH);
+      if (batch.isEmpty()) {
+        if (last) {
+          return;
+        }
+        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS));
+        continue;
+      }
       try {
-        AccessRecord first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.add(first);
-        queue.drainTo(batch, 255);
         for (AccessRecord r : batch) {
-          out.println(r.toJson());
+          out.write(r.toJson());
+          out.write('\n');
         }
-        out.flush();
-        batch.clear();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
+        if (queue.isEmpty()) {
+          out.flush();
+        }
+      } catch (IOException | RuntimeException e) {
         LOG.log(Level.WARNING, "access log write failed", e);
       }
+      batch.clear();
     }
   }
 
@@ -105,14 +117,19 @@ public final class AccessLog implements AutoCloseable {
   public void close() {
     closed = true;
     if (writer != null) {
+      LockSupport.unpark(writer);
       try {
         writer.join(1000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      out.flush();
-      if (ownsStream) {
-        out.close();
+      try {
+        out.flush();
+        if (ownsStream) {
+          out.close();
+        }
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "access log close failed", e);
       }
     }
   }

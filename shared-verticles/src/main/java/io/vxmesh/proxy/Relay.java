@@ -139,24 +139,30 @@ final class Relay {
     }
   }
 
-  /** One side sent FIN: pass it on once what it sent before is flushed. */
+  /**
+   * One side sent FIN: pass it on once what it sent before is flushed. When that was the second
+   * FIN, both directions are done and both channels close after their last flush; the close sends
+   * the FIN, so the last shutdown is not issued separately (each one costs a system call and, in
+   * Netty, an exception with a stack trace; nothing is left unread, so the close is not a reset).
+   */
   private void inputShutdown(Side side) {
     if (side.inputDone) {
       return;
     }
     side.inputDone = true;
     lastActivity = System.nanoTime();
+    if (down.inputDone && up.inputDone) {
+      finish(CloseReason.COMPLETED, "");
+      closeAfterFlush(downstream);
+      closeAfterFlush(upstream);
+      return;
+    }
     Channel peer = side.peer;
     peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
       if (peer.isActive() && peer instanceof DuplexChannel dc && !dc.isOutputShutdown()) {
         dc.shutdownOutput();
       }
     });
-    if (down.inputDone && up.inputDone) {
-      finish(CloseReason.COMPLETED, "");
-      closeAfterFlush(downstream);
-      closeAfterFlush(upstream);
-    }
   }
 
   /** A channel closed (or failed): flush and close the other one. */
@@ -187,15 +193,18 @@ final class Relay {
     outcome.closed(reason, detail, down.bytes, up.bytes);
   }
 
+  /** Closes once what was written is flushed; a channel whose output is already shut has nothing left. */
   static void closeAfterFlush(Channel ch) {
-    if (ch.isActive()) {
+    if (ch.isActive() && !(ch instanceof DuplexChannel dc && dc.isOutputShutdown())) {
       ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-      // A peer that stops reading must not keep a closing connection (and its buffers) forever.
-      ch.eventLoop().schedule(() -> {
-        if (ch.isOpen()) {
+      if (ch.isOpen()) {
+        // A peer that stops reading must not keep a closing connection (and its buffers) forever;
+        // the timer goes with the channel, so closed connections are not held until it fires.
+        ScheduledFuture<?> force = ch.eventLoop().schedule(() -> {
           ch.close();
-        }
-      }, CLOSE_FLUSH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }, CLOSE_FLUSH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        ch.closeFuture().addListener(f -> force.cancel(false));
+      }
     } else {
       ch.close();
     }
