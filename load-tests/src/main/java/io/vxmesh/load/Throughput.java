@@ -114,8 +114,13 @@ final class Throughput {
       ch.eventLoop().execute(() -> {
         if (o.upload()) {
           if (ch instanceof DuplexChannel dc && ch.isActive()) {
-            ch.flush();
-            dc.shutdownOutput();
+            // Half-close once everything written so far is out: shutting the output down with writes
+            // still queued fails them, and their failure would close the channel before the answer.
+            ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> {
+              if (ch.isActive()) {
+                dc.shutdownOutput();
+              }
+            });
           }
         } else {
           ch.close();
