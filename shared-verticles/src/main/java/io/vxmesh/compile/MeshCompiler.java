@@ -57,6 +57,7 @@ public final class MeshCompiler {
   private final MeshSnapshot snapshot;
   private final List<Finding> findings = new ArrayList<>();
   private final Map<String, Pod> podsByName = new HashMap<>();
+  private final Map<String, List<Pod>> podsByNamespace = new HashMap<>();
   private final Map<IpAddress, Pod> podsByIp = new HashMap<>();
   private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
   private final Map<String, ServiceEntry> servicesByHost = new TreeMap<>();
@@ -133,6 +134,7 @@ public final class MeshCompiler {
   private void indexPods() {
     for (Pod p : snapshot.<Pod>ofKind(Kind.POD)) {
       podsByName.put(p.meta().namespace() + "/" + p.meta().name(), p);
+      podsByNamespace.computeIfAbsent(p.meta().namespace(), k -> new ArrayList<>()).add(p);
       if (p.hostNetwork()) {
         continue;
       }
@@ -200,8 +202,8 @@ public final class MeshCompiler {
         }
       }
     } else if (s.hasSelector()) {
-      for (Pod pod : snapshot.<Pod>ofKind(Kind.POD)) {
-        if (!pod.meta().namespace().equals(s.meta().namespace()) || !pod.ready() || pod.podIP() == null
+      for (Pod pod : podsByNamespace.getOrDefault(s.meta().namespace(), List.of())) {
+        if (!pod.ready() || pod.podIP() == null
             || !Labels.matches(s.selector(), pod.meta().labels())) {
           continue;
         }
@@ -251,6 +253,33 @@ public final class MeshCompiler {
         pod.meta().namespace() + "/" + pod.serviceAccount(), pod.meta().labels());
   }
 
+  /**
+   * The Services some of {@code patterns} match, in host order: a name without {@code *} is looked
+   * up, a wildcard scans (so meshes of many concrete hosts compile in linear time).
+   */
+  private List<ServiceEntry> servicesFor(List<String> patterns) {
+    if (patterns.size() == 1 && patterns.get(0).indexOf('*') < 0) {
+      ServiceEntry s = servicesByHost.get(patterns.get(0));
+      return s == null ? List.of() : List.of(s);
+    }
+    java.util.TreeMap<String, ServiceEntry> out = new java.util.TreeMap<>();
+    for (String p : patterns) {
+      if (p.indexOf('*') < 0) {
+        ServiceEntry s = servicesByHost.get(p);
+        if (s != null) {
+          out.put(s.host(), s);
+        }
+      } else {
+        for (ServiceEntry s : servicesByHost.values()) {
+          if (Hosts.matches(p, s.host())) {
+            out.put(s.host(), s);
+          }
+        }
+      }
+    }
+    return List.copyOf(out.values());
+  }
+
   // ---------------------------------------------------------------- DestinationRules
 
   private void destinations() {
@@ -258,7 +287,7 @@ public final class MeshCompiler {
     rules.sort(CREATION_ORDER);
     for (DestinationRule dr : rules) {
       String host = Hosts.qualify(dr.host(), dr.meta().namespace());
-      boolean known = servicesByHost.keySet().stream().anyMatch(h -> Hosts.matches(host, h));
+      boolean known = !servicesFor(List.of(host)).isEmpty();
       if (!known) {
         findings.add(Finding.error(Code.UNKNOWN_HOST, dr.origin().toString(), dr.describe(),
             "spec.host \"" + dr.host() + "\" (" + host + ") matches no Service"
@@ -290,10 +319,7 @@ public final class MeshCompiler {
   }
 
   private boolean selectsAnyPod(String host, Map<String, String> labels) {
-    for (ServiceEntry s : servicesByHost.values()) {
-      if (!Hosts.matches(host, s.host())) {
-        continue;
-      }
+    for (ServiceEntry s : servicesFor(List.of(host))) {
       for (PortEntry p : s.ports()) {
         for (Endpoint e : p.endpoints()) {
           if (Labels.matches(labels, e.labels())) {
@@ -675,13 +701,11 @@ public final class MeshCompiler {
     boolean mesh = gateways.contains(VirtualService.MESH);
     List<ServiceEntry> meshServices = new ArrayList<>();
     if (mesh) {
-      for (ServiceEntry s : servicesByHost.values()) {
-        if (hosts.stream().anyMatch(h -> Hosts.matches(h, s.host()))) {
-          meshServices.add(s);
-          if (!vs.tcp().isEmpty()) {
-            meshHostOwners.computeIfAbsent(s.host(), k -> new ArrayList<>())
-                .add(vs.meta().namespace() + "/" + vs.meta().name());
-          }
+      for (ServiceEntry s : servicesFor(hosts)) {
+        meshServices.add(s);
+        if (!vs.tcp().isEmpty()) {
+          meshHostOwners.computeIfAbsent(s.host(), k -> new ArrayList<>())
+              .add(vs.meta().namespace() + "/" + vs.meta().name());
         }
       }
       if (meshServices.isEmpty() && !vs.tcp().isEmpty()) {

@@ -115,20 +115,49 @@ final class ProxySpecializer {
   private ProxyTable sidecar(String version, Map<IpAddress, PodEntry> pods) {
     Map<IpAddress, Map<Integer, RouteTable>> byDestination = new HashMap<>();
     Set<String> meshOnly = Set.of(VirtualService.MESH);
+    // The mesh VirtualServices by concrete host, and those with wildcard hosts, each in precedence
+    // order: a service looks up its own instead of testing every VirtualService.
+    Map<String, List<Integer>> byHost = new HashMap<>();
+    List<Integer> wildcards = new ArrayList<>();
+    List<VsEntry> all = mesh.virtualServices();
+    for (int i = 0; i < all.size(); i++) {
+      VsEntry vs = all.get(i);
+      if (!vs.gateways().contains(VirtualService.MESH)) {
+        continue;
+      }
+      boolean wild = false;
+      for (String h : vs.hosts()) {
+        if (h.indexOf('*') >= 0) {
+          wild = true;
+        } else {
+          List<Integer> l = byHost.computeIfAbsent(h, k -> new ArrayList<>());
+          if (l.isEmpty() || l.get(l.size() - 1) != i) {
+            l.add(i);
+          }
+        }
+      }
+      if (wild) {
+        wildcards.add(i);
+      }
+    }
     for (ServiceEntry svc : mesh.services()) {
+      java.util.TreeSet<Integer> applying = new java.util.TreeSet<>(byHost.getOrDefault(svc.host(), List.of()));
+      for (int i : wildcards) {
+        if (all.get(i).hosts().stream().anyMatch(h -> Hosts.matches(h, svc.host()))) {
+          applying.add(i);
+        }
+      }
       for (PortEntry port : svc.ports()) {
         // TLS ports: the tls rules (by server name) first, then the tcp rules, as Istio does.
         boolean tls = port.protocol() == PortProtocol.TLS || port.protocol() == PortProtocol.HTTPS;
         List<CompiledRule> tlsRules = new ArrayList<>();
         List<CompiledRule> tcpRules = new ArrayList<>();
-        for (VsEntry vs : mesh.virtualServices()) {
-          if (vs.gateways().contains(VirtualService.MESH)
-              && vs.hosts().stream().anyMatch(h -> Hosts.matches(h, svc.host()))) {
-            if (tls) {
-              addRules(tlsRules, vs, "tls", vs.tls(), meshOnly, port.port());
-            }
-            addRules(tcpRules, vs, "tcp", vs.tcp(), meshOnly, port.port());
+        for (int i : applying) {
+          VsEntry vs = all.get(i);
+          if (tls) {
+            addRules(tlsRules, vs, "tls", vs.tls(), meshOnly, port.port());
           }
+          addRules(tcpRules, vs, "tcp", vs.tcp(), meshOnly, port.port());
         }
         List<CompiledRule> rules = new ArrayList<>(tlsRules);
         rules.addAll(tcpRules);
