@@ -21,8 +21,6 @@ import io.vxmesh.proxy.protocol.ChunkedBody;
 import io.vxmesh.proxy.protocol.HttpRequestHead;
 import io.vxmesh.proxy.protocol.HttpResponseHead;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An HTTP/1 egress connection: every request the client sends is checked against the Egress http
@@ -66,7 +64,7 @@ final class HttpEgressProxy {
   private final ConnectionFacts facts;
   private final Decision.HttpEgress decision;
   private final ProxyMetrics.RouteMeters meters;
-  private final long idleNanos;
+  private final IdleTimer idle;
   private final Outcome outcome;
   private final CompositeByteBuf in;
   private final CompositeByteBuf upIn;
@@ -106,8 +104,6 @@ final class HttpEgressProxy {
   private ByteBuf replay;
   private long fromDown;
   private long fromUp;
-  private long lastActivity;
-  private ScheduledFuture<?> idleTimer;
 
   /**
    * @param facts    what the connection was decided with; each request is decided again with them
@@ -121,7 +117,8 @@ final class HttpEgressProxy {
     this.down = downstream;
     this.facts = facts;
     this.decision = decision;
-    this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
+    this.idle = new IdleTimer(downstream.eventLoop(), idleMillis, () -> abort(CloseReason.IDLE_TIMEOUT,
+        "no bytes either way for " + idleMillis + " ms"));
     this.outcome = outcome;
     this.in = downstream.alloc().compositeBuffer(64);
     this.upIn = downstream.alloc().compositeBuffer(64);
@@ -129,7 +126,6 @@ final class HttpEgressProxy {
 
   /** Takes the connection over from its {@link Intake} (the bytes it held come first). */
   void start(Intake intake) {
-    lastActivity = System.nanoTime();
     ByteBuf held = intake.takeHeld();
     boolean fin = intake.inputShutdown();
     boolean gone = intake.inactive();
@@ -143,9 +139,7 @@ final class HttpEgressProxy {
       return;
     }
     clientFin = fin;
-    if (idleNanos > 0) {
-      idleTimer = down.eventLoop().schedule(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
-    }
+    idle.start();
     down.config().setAutoRead(true);
     requests();
   }
@@ -513,9 +507,7 @@ final class HttpEgressProxy {
    */
   private void upgraded() {
     finished = true;
-    if (idleTimer != null) {
-      idleTimer.cancel(false);
-    }
+    idle.stop();
     down.flush();
     ByteBuf toUp = take(in, in.readableBytes());
     ByteBuf toDown = take(upIn, upIn.readableBytes());
@@ -528,7 +520,7 @@ final class HttpEgressProxy {
     long d0 = fromDown - toUp.readableBytes();
     long u0 = fromUp - toDown.readableBytes();
     Exchange ex = new Exchange(route, host, upstreamAddress, requests, refused, connects);
-    Relay relay = new Relay(down, up, idleNanos / 1_000_000, (reason, detail, d, u) ->
+    Relay relay = new Relay(down, up, idle.idleMillis(), (reason, detail, d, u) ->
         outcome.closed(reason, requests + " request(s), then upgraded (101)" + (detail.isEmpty() ? "" : "; " + detail),
             ex, d0 + d, u0 + u));
     relay.startUpgraded(downSide, upSide, toUp, toDown, clientFin);
@@ -648,9 +640,7 @@ final class HttpEgressProxy {
       return;
     }
     finished = true;
-    if (idleTimer != null) {
-      idleTimer.cancel(false);
-    }
+    idle.stop();
     in.release();
     upIn.release();
     if (pendingUp != null) {
@@ -664,17 +654,7 @@ final class HttpEgressProxy {
         new Exchange(route, host, upstreamAddress, requests, refused, connects), fromDown, fromUp);
   }
 
-  private void checkIdle() {
-    if (finished) {
-      return;
-    }
-    long idle = System.nanoTime() - lastActivity;
-    if (idle >= idleNanos) {
-      abort(CloseReason.IDLE_TIMEOUT, "no bytes either way for " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms");
-    } else {
-      idleTimer = down.eventLoop().schedule(this::checkIdle, idleNanos - idle, TimeUnit.NANOSECONDS);
-    }
-  }
+
 
   // ---------------------------------------------------------------- channel handlers
 
@@ -687,7 +667,7 @@ final class HttpEgressProxy {
         return;
       }
       fromDown += buf.readableBytes();
-      lastActivity = System.nanoTime();
+      idle.touch();
       in.addComponent(true, buf);
     }
 
@@ -749,7 +729,7 @@ final class HttpEgressProxy {
         return;
       }
       fromUp += buf.readableBytes();
-      lastActivity = System.nanoTime();
+      idle.touch();
       upIn.addComponent(true, buf);
     }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * Back-pressure: when the other channel stops being writable, this one stops reading, and starts
  * again when it drains. Half-close: a FIN from one side becomes a shutdown of the other's output
  * once everything before it is flushed; when both directions are done, both channels close. Any
- * other close, reset or error closes both. An idle timer closes both after {@code idleNanos}
+ * other close, reset or error closes both. An idle timer closes both after {@code idleMillis}
  * without a byte either way (0 = never). Nothing here allocates or logs per read.
  */
 final class Relay {
@@ -41,16 +41,15 @@ final class Relay {
   private final Channel upstream;
   private final Side down;
   private final Side up;
-  private final long idleNanos;
+  private final IdleTimer idle;
   private final Outcome outcome;
-  private long lastActivity;
-  private ScheduledFuture<?> idleTimer;
   private boolean finished;
 
   Relay(Channel downstream, Channel upstream, long idleMillis, Outcome outcome) {
     this.downstream = downstream;
     this.upstream = upstream;
-    this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
+    this.idle = new IdleTimer(downstream.eventLoop(), idleMillis, () -> abort(CloseReason.IDLE_TIMEOUT,
+        "no bytes either way for " + idleMillis + " ms"));
     this.outcome = outcome;
     this.down = new Side(downstream, upstream, true);
     this.up = new Side(upstream, downstream, false);
@@ -78,7 +77,6 @@ final class Relay {
 
   private void begin(ChannelHandler downstreamOld, ChannelHandler upstreamOld, ByteBuf held, ByteBuf toDownstream,
       boolean finSeen, boolean gone) {
-    lastActivity = System.nanoTime();
     Sockets.allowHalfClosure(upstream);
     downstream.pipeline().replace(downstreamOld, HANDLER_NAME, down);
     if (upstreamOld == null) {
@@ -113,9 +111,7 @@ final class Relay {
       sideGone(up, null);
       return;
     }
-    if (idleNanos > 0) {
-      idleTimer = downstream.eventLoop().schedule(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
-    }
+    idle.start();
     downstream.config().setAutoRead(true);
     upstream.config().setAutoRead(true);
   }
@@ -127,17 +123,7 @@ final class Relay {
     closeAfterFlush(upstream);
   }
 
-  private void checkIdle() {
-    if (finished) {
-      return;
-    }
-    long idle = System.nanoTime() - lastActivity;
-    if (idle >= idleNanos) {
-      abort(CloseReason.IDLE_TIMEOUT, "no bytes either way for " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms");
-    } else {
-      idleTimer = downstream.eventLoop().schedule(this::checkIdle, idleNanos - idle, TimeUnit.NANOSECONDS);
-    }
-  }
+
 
   /**
    * One side sent FIN: pass it on once what it sent before is flushed. When that was the second
@@ -150,7 +136,7 @@ final class Relay {
       return;
     }
     side.inputDone = true;
-    lastActivity = System.nanoTime();
+    idle.touch();
     if (down.inputDone && up.inputDone) {
       finish(CloseReason.COMPLETED, "");
       closeAfterFlush(downstream);
@@ -187,9 +173,7 @@ final class Relay {
       return;
     }
     finished = true;
-    if (idleTimer != null) {
-      idleTimer.cancel(false);
-    }
+    idle.stop();
     outcome.closed(reason, detail, down.bytes, up.bytes);
   }
 
@@ -243,7 +227,7 @@ final class Relay {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-      lastActivity = System.nanoTime();
+      idle.touch();
       if (pendingFlush) {
         pendingFlush = false;
         peer.flush();
