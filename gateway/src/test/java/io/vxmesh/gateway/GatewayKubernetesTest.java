@@ -69,7 +69,7 @@ class GatewayKubernetesTest {
   @AfterEach
   void tearDown() throws Exception {
     if (gateway != null) {
-      gateway.close().await(10, TimeUnit.SECONDS);
+      gateway.close().await(30, TimeUnit.SECONDS);
     }
     api.close();
     echo.close();

@@ -77,6 +77,10 @@ public final class CommonOptions {
           + " Default: vxmesh-cluster.vxmesh-system.svc.cluster.local.")
   String clusterDns;
 
+  @Option(names = "--cluster-bus-port", paramLabel = "N",
+      description = "Port of this member's clustered event bus (0: any free port). Default: 5702.")
+  Integer clusterBusPort;
+
   @Option(names = "--service-records", description = "Also publish the mesh's Services as Vert.x service-discovery"
       + " records (name host:port) for other Vert.x applications; in a cluster, from the leader.")
   Boolean serviceRecords;
@@ -102,6 +106,7 @@ public final class CommonOptions {
     put(o, "clusterHost", clusterHost);
     put(o, "clusterPort", clusterPort);
     put(o, "clusterDns", clusterDns);
+    put(o, "clusterBusPort", clusterBusPort);
     put(o, "serviceRecords", serviceRecords);
     return o;
   }

@@ -25,6 +25,11 @@ public final class ClusterFeedVerticle extends VerticleBase {
   public static final String GENERATION_HEADER = "vxmesh-generation";
 
   private static final int RESUBSCRIBE_ATTEMPTS = 10;
+  /**
+   * How often the cluster map's generation is compared with this member's: the event bus delivers
+   * at most once, so a version missed while a connection was down is fetched from the map.
+   */
+  static final long RESYNC_MS = 2_000;
   private static final long RESUBSCRIBE_DELAY_MS = 1_000;
 
   private final java.util.function.LongSupplier applied;
@@ -43,7 +48,33 @@ public final class ClusterFeedVerticle extends VerticleBase {
   public Future<?> start() {
     LocalCodec.register(vertx, VersionedMesh.class);
     watchDataMembers();
-    return subscribe().compose(v -> catchUp());
+    return subscribe().compose(v -> catchUp()).onSuccess(v -> vertx.setPeriodic(RESYNC_MS, id -> resync()));
+  }
+
+  private boolean resyncing;
+
+  private void resync() {
+    if (resyncing) {
+      return;
+    }
+    resyncing = true;
+    vertx.sharedData().<String, String>getAsyncMap(ClusterNames.MESH_MAP)
+        .compose(map -> map.get(ClusterNames.GENERATION))
+        .compose(g -> {
+          long generation;
+          try {
+            generation = g == null ? 0 : Long.parseLong(g);
+          } catch (NumberFormatException e) {
+            generation = 0;
+          }
+          if (generation > Math.max(delivered, applied.getAsLong())) {
+            LOG.info("the cluster is at generation " + generation + ", this member at "
+                + Math.max(delivered, applied.getAsLong()) + ": reading the missed version");
+            return catchUp();
+          }
+          return Future.<Void>succeededFuture();
+        })
+        .onComplete(ar -> resyncing = false);
   }
 
   @Override

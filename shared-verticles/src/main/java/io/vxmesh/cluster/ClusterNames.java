@@ -10,6 +10,8 @@ public final class ClusterNames {
   /** Cluster map holding the latest version under {@link #LATEST}, for late joiners and new leaders. */
   public static final String MESH_MAP = "vxmesh.cluster.meshes";
   public static final String LATEST = "latest";
+  /** The generation of {@link #LATEST}, small, so members can check for a version they missed. */
+  public static final String GENERATION = "generation";
 
   /** The cluster-wide lock its holder leads with: discovery and policy run only there. */
   public static final String LEADER_LOCK = "vxmesh.cluster.leader";

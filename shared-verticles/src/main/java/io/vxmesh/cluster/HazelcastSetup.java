@@ -77,7 +77,7 @@ public final class HazelcastSetup {
     if (o.host() != null) {
       options.getEventBusOptions().setHost(o.host()).setClusterPublicHost(o.host());
     }
-    options.getEventBusOptions().setPort(0);
+    options.getEventBusOptions().setPort(o.busPort());
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot join the cluster (port " + o.port()
             + (o.members().isEmpty() ? ", DNS " + o.dns() : ", members " + String.join(",", o.members()))
@@ -104,7 +104,7 @@ public final class HazelcastSetup {
       awaitDataMember(hz);
       VertxOptions vo = options.get();
       String host = o.host() != null ? o.host() : hz.getCluster().getLocalMember().getAddress().getHost();
-      vo.getEventBusOptions().setHost(host).setClusterPublicHost(host).setPort(0);
+      vo.getEventBusOptions().setHost(host).setClusterPublicHost(host).setPort(o.busPort());
       return Vertx.builder().with(vo).withClusterManager(new OwningClusterManager(hz)).buildClustered().await();
     } catch (Exception e) {
       hz.getLifecycleService().shutdown();

@@ -70,8 +70,33 @@ public final class LeaderVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    watchMerges();
     campaign();
     return Future.succeededFuture();
+  }
+
+  /**
+   * After a split brain heals (Hazelcast MERGED), both sides may have led: every leader steps down
+   * and campaigns again, so that exactly one leads and its first version (a generation above
+   * anything either side published) brings every member to the same content.
+   */
+  private void watchMerges() {
+    if (!(((io.vertx.core.internal.VertxInternal) vertx).clusterManager()
+        instanceof io.vertx.spi.cluster.hazelcast.HazelcastClusterManager hz)) {
+      return;
+    }
+    io.vertx.core.Context ctx = context;
+    hz.getHazelcastInstance().getLifecycleService().addLifecycleListener(e -> {
+      if (e.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
+        ctx.runOnContext(v -> {
+          if (leading && !stopping) {
+            LOG.warning("the cluster merged after a split: stepping down to elect one leader again");
+            // The merged lock state decides who holds the lock: never force it free.
+            stepDown(false).onComplete(x -> vertx.setTimer(CAMPAIGN_WAIT_MS, id -> campaign()));
+          }
+        });
+      }
+    });
   }
 
   private void campaign() {
@@ -92,7 +117,7 @@ public final class LeaderVerticle extends VerticleBase {
       lock = ar.result();
       lead().onFailure(e -> {
         LOG.severe("cannot lead: " + e.getMessage() + "; giving the lock back");
-        stepDown().onComplete(x -> vertx.setTimer(CAMPAIGN_WAIT_MS, id -> campaign()));
+        stepDown(true).onComplete(x -> vertx.setTimer(CAMPAIGN_WAIT_MS, id -> campaign()));
       });
     });
   }
@@ -108,8 +133,12 @@ public final class LeaderVerticle extends VerticleBase {
       LOG.info("this member (" + member + ") leads the cluster (epoch " + epoch + "), continuing after generation "
           + generation);
       DeploymentOptions one = new DeploymentOptions();
-      return deploy(new MeshPublisherVerticle(epoch, member, latest, () -> stepDown()
-          .onComplete(x -> vertx.setTimer(CAMPAIGN_WAIT_MS, id -> campaign()))), one)
+      io.vertx.core.Context ctx = context;
+      // Fenced: another member leads and holds the lock (ours was freed when we were taken for
+      // dead), so it is not released. Run on this verticle's context, not the publisher's (which
+      // the step-down undeploys).
+      return deploy(new MeshPublisherVerticle(epoch, member, latest, () -> ctx.runOnContext(v -> stepDown(false)
+          .onComplete(x -> vertx.setTimer(CAMPAIGN_WAIT_MS, id -> campaign())))), one)
           .compose(v -> companion == null ? Future.<Void>succeededFuture() : deploy(companion.get(), one))
           .compose(v -> deploy(new PolicyVerticle(generation), one))
           .compose(v -> deploy(source.get(), one));
@@ -123,7 +152,8 @@ public final class LeaderVerticle extends VerticleBase {
     });
   }
 
-  private Future<Void> stepDown() {
+  /** @param release give the lock back (false when another member holds it now) */
+  private Future<Void> stepDown(boolean release) {
     leading = false;
     List<String> ids = new ArrayList<>(deployed);
     deployed.clear();
@@ -133,16 +163,16 @@ public final class LeaderVerticle extends VerticleBase {
       f = f.transform(x -> vertx.undeploy(id).otherwiseEmpty());
     }
     return f.andThen(x -> {
-      if (lock != null) {
+      if (lock != null && release) {
         lock.release();
-        lock = null;
       }
+      lock = null;
     });
   }
 
   @Override
   public Future<?> stop() {
     stopping = true;
-    return stepDown();
+    return stepDown(leading);
   }
 }

@@ -60,7 +60,7 @@ public final class MeshPublisherVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> MeshWire.encode(new MeshWire.Published(vm, epoch, leader)), false)
-        .compose(json -> write(json).compose(ok -> {
+        .compose(json -> write(json, vm.generation()).compose(ok -> {
           if (!ok) {
             fenced = true;
             LOG.severe("the cluster's mesh version changed under this leader (epoch " + epoch
@@ -78,10 +78,19 @@ public final class MeshPublisherVerticle extends VerticleBase {
             + e.getMessage() + "; members keep the version they have"));
   }
 
-  private Future<Boolean> write(String json) {
-    if (expected == null) {
-      return map.putIfAbsent(ClusterNames.LATEST, json).map(previous -> previous == null);
-    }
-    return map.replaceIfPresent(ClusterNames.LATEST, expected, json);
+  /**
+   * Writes the version unless another leader wrote since: true when written. An entry that is gone
+   * (its partition was lost with the data members holding it) is not another leader's write: the
+   * version is put back.
+   */
+  private Future<Boolean> write(String json, long generation) {
+    Future<Boolean> written = expected == null
+        ? map.putIfAbsent(ClusterNames.LATEST, json).map(previous -> previous == null)
+        : map.replaceIfPresent(ClusterNames.LATEST, expected, json);
+    return written.compose(ok -> ok ? Future.succeededFuture(true)
+        : map.get(ClusterNames.LATEST).compose(now -> now != null ? Future.succeededFuture(false)
+            : map.putIfAbsent(ClusterNames.LATEST, json).map(previous -> previous == null)))
+        .compose(ok -> ok ? map.put(ClusterNames.GENERATION, Long.toString(generation)).map(true)
+            : Future.succeededFuture(false));
   }
 }

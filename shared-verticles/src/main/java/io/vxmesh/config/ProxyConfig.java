@@ -41,7 +41,8 @@ public record ProxyConfig(
     String clusterHost,
     int clusterPort,
     String clusterDns,
-    boolean serviceRecords) {
+    boolean serviceRecords,
+    int clusterBusPort) {
 
   /** Where this process learns the mesh from. */
   public enum Source {
@@ -71,7 +72,7 @@ public record ProxyConfig(
 
   public ClusterOptions clusterOptions() {
     return new ClusterOptions(clusterMembers, clusterHost, clusterPort, clusterDns,
-        role == ProxyIdentity.Role.SIDECAR);
+        role == ProxyIdentity.Role.SIDECAR, clusterBusPort);
   }
 
   /** Builds and checks; the message of the exception names the setting and what is wrong. */
@@ -156,7 +157,8 @@ public record ProxyConfig(
         text(c, "clusterHost", null),
         clusterPort,
         text(c, "clusterDns", ClusterOptions.DEFAULT_DNS),
-        Boolean.parseBoolean(text(c, "serviceRecords", "false")));
+        Boolean.parseBoolean(text(c, "serviceRecords", "false")),
+        port(text(c, "clusterBusPort", Integer.toString(ClusterOptions.DEFAULT_BUS_PORT)), "--cluster-bus-port"));
   }
 
   /** A comma-separated list (or a YAML list), blanks dropped. */

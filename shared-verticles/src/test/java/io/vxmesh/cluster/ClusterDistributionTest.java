@@ -79,7 +79,7 @@ class ClusterDistributionTest {
     JsonObject flags = new JsonObject()
         .put("namespace", "demo").put("labels", "app=" + name).put("pod", name).put("serviceAccount", name)
         .put("admin", HOST + ":0").put("eventLoops", 1).put("drainTimeout", "1s")
-        .put("cluster", true).put("clusterMembers", list.toString()).put("clusterHost", HOST).put("clusterPort", port);
+        .put("cluster", true).put("clusterMembers", list.toString()).put("clusterHost", HOST).put("clusterPort", port).put("clusterBusPort", 0);
     if (source) {
       flags.put("kubeconfig", api.kubeconfig(dir).toString());
     }

@@ -100,7 +100,7 @@ class ClusterJarIT {
         "-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString()));
     cmd.addAll(List.of(roleFlags));
     cmd.addAll(List.of("--admin", HOST + ":" + admin, "--event-loops", "1", "--access-log", "off",
-        "--cluster", "--cluster-host", HOST, "--cluster-port", Integer.toString(clusterPort),
+        "--cluster", "--cluster-host", HOST, "--cluster-port", Integer.toString(clusterPort), "--cluster-bus-port", "0",
         "--cluster-members", String.join(",", clusterPorts)));
     Path log = dir.resolve(name + ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

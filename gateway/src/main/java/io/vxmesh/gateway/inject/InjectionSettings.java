@@ -29,7 +29,8 @@ public record InjectionSettings(
     String memoryLimit,
     String heap,
     String directMemory,
-    boolean nativeSidecar) {
+    boolean nativeSidecar,
+    int clusterBusPort) {
 
   public static final String DEFAULT_IMAGE = "vxmesh:0.1.0";
   public static final String DEFAULT_CLUSTER_DNS = "vxmesh-cluster.vxmesh-system.svc.cluster.local";
@@ -37,7 +38,7 @@ public record InjectionSettings(
   private static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
 
   public static final InjectionSettings DEFAULTS = new InjectionSettings(DEFAULT_IMAGE, "IfNotPresent",
-      1500, 15001, 15003, 15000, 5701, DEFAULT_CLUSTER_DNS, "info", "100m", "128Mi", "1", "384Mi", "128m", "128m", false);
+      1500, 15001, 15003, 15000, 5701, DEFAULT_CLUSTER_DNS, "info", "100m", "128Mi", "1", "384Mi", "128m", "128m", false, 5702);
 
   public InjectionSettings {
     require(image, "image");
@@ -52,8 +53,9 @@ public record InjectionSettings(
     port(inboundPort, "inboundPort");
     port(adminPort, "adminPort");
     port(clusterPort, "clusterPort");
-    if (Set.of(outboundPort, inboundPort, adminPort, clusterPort).size() != 4) {
-      throw new IllegalArgumentException("outboundPort, inboundPort, adminPort and clusterPort must differ");
+    port(clusterBusPort, "clusterBusPort");
+    if (Set.of(outboundPort, inboundPort, adminPort, clusterPort, clusterBusPort).size() != 5) {
+      throw new IllegalArgumentException("outboundPort, inboundPort, adminPort, clusterPort and clusterBusPort must differ");
     }
     require(clusterDns, "clusterDns");
     require(logLevel, "logLevel");
@@ -67,20 +69,20 @@ public record InjectionSettings(
 
   /** The ports of the sidecar that no application container may use. */
   public Set<Integer> reservedPorts() {
-    return Set.of(outboundPort, inboundPort, adminPort, clusterPort);
+    return Set.of(outboundPort, inboundPort, adminPort, clusterPort, clusterBusPort);
   }
 
   public InjectionSettings withImage(String newImage) {
     return new InjectionSettings(newImage, imagePullPolicy, proxyUid, outboundPort, inboundPort, adminPort,
         clusterPort, clusterDns, logLevel, cpuRequest, memoryRequest, cpuLimit, memoryLimit, heap, directMemory,
-        nativeSidecar);
+        nativeSidecar, clusterBusPort);
   }
 
   /** The defaults overridden by the keys of {@code o}; an unknown key is an error (a typo would be silent). */
   public static InjectionSettings from(JsonObject o) {
     Set<String> known = Set.of("image", "imagePullPolicy", "proxyUid", "outboundPort", "inboundPort", "adminPort",
         "clusterPort", "clusterDns", "logLevel", "cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit", "heap",
-        "directMemory", "nativeSidecar");
+        "directMemory", "nativeSidecar", "clusterBusPort");
     for (String k : o.fieldNames()) {
       if (!known.contains(k)) {
         throw new IllegalArgumentException("unknown injection setting '" + k + "' (known: "
@@ -96,7 +98,7 @@ public record InjectionSettings(
         text(o, "logLevel", d.logLevel), text(o, "cpuRequest", d.cpuRequest),
         text(o, "memoryRequest", d.memoryRequest), text(o, "cpuLimit", d.cpuLimit),
         text(o, "memoryLimit", d.memoryLimit), text(o, "heap", d.heap), text(o, "directMemory", d.directMemory),
-        bool(o, "nativeSidecar", d.nativeSidecar));
+        bool(o, "nativeSidecar", d.nativeSidecar), number(o, "clusterBusPort", d.clusterBusPort));
   }
 
   private static String text(JsonObject o, String key, String dflt) {

@@ -336,7 +336,9 @@ public final class Injector {
   JsonObject initContainer(Exclusions ex) {
     InjectionSettings s = settings;
     TreeSet<Integer> inbound = new TreeSet<>(ex.inboundPorts());
-    inbound.add(s.clusterPort()); // Hazelcast members connect to the sidecar's cluster port directly
+    // Cluster members connect to the sidecar's Hazelcast port and its event bus directly.
+    inbound.add(s.clusterPort());
+    inbound.add(s.clusterBusPort());
     JsonArray args = new JsonArray()
         .add("--proxy-uid").add(Integer.toString(s.proxyUid()))
         .add("--outbound-port").add(Integer.toString(s.outboundPort()))
@@ -381,6 +383,7 @@ public final class Injector {
         .add("--cluster")
         .add("--cluster-host").add("$(POD_IP)")
         .add("--cluster-port").add(Integer.toString(s.clusterPort()))
+        .add("--cluster-bus-port").add(Integer.toString(s.clusterBusPort()))
         .add("--cluster-dns").add(s.clusterDns())
         .add("--outbound-port").add(Integer.toString(s.outboundPort()))
         .add("--inbound-port").add(Integer.toString(s.inboundPort()))
@@ -405,7 +408,8 @@ public final class Injector {
         .put("env", env)
         .put("ports", new JsonArray()
             .add(new JsonObject().put("name", "vxmesh-admin").put("containerPort", s.adminPort()).put("protocol", "TCP"))
-            .add(new JsonObject().put("name", "vxmesh-cluster").put("containerPort", s.clusterPort()).put("protocol", "TCP")))
+            .add(new JsonObject().put("name", "vxmesh-cluster").put("containerPort", s.clusterPort()).put("protocol", "TCP"))
+            .add(new JsonObject().put("name", "vxmesh-bus").put("containerPort", s.clusterBusPort()).put("protocol", "TCP")))
         .put("readinessProbe", new JsonObject()
             .put("httpGet", new JsonObject().put("path", "/ready").put("port", s.adminPort()))
             .put("periodSeconds", 5)

@@ -161,12 +161,12 @@ class InjectorTest {
   }
 
   @Test
-  void exclusionsReachTheInitContainerAndTheClusterPortIsNeverCaptured() {
+  void exclusionsReachTheInitContainerAndTheClusterPortsAreNeverCaptured() {
     JsonObject pod = injected(pod("{\"metadata\":{\"annotations\":{\"vxmesh.io/exclude-outbound-ports\":\"6379\","
         + "\"vxmesh.io/exclude-outbound-cidrs\":\"10.96.0.1\",\"vxmesh.io/exclude-inbound-ports\":\"9090\"}}}"));
     List<String> args = pod.getJsonObject("spec").getJsonArray("initContainers").getJsonObject(0).getJsonArray("args").getList();
     assertEquals(List.of("--proxy-uid", "1500", "--outbound-port", "15001", "--inbound-port", "15003", "--admin-port", "15000",
-        "--exclude-inbound-ports", "5701,9090", "--exclude-outbound-ports", "6379", "--exclude-outbound-cidrs", "10.96.0.1/32"), args);
+        "--exclude-inbound-ports", "5701,5702,9090", "--exclude-outbound-ports", "6379", "--exclude-outbound-cidrs", "10.96.0.1/32"), args);
   }
 
   @Test

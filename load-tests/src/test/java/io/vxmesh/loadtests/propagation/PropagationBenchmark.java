@@ -91,7 +91,7 @@ class PropagationBenchmark {
       for (int m = 0; m < 3; m++) {
         JsonObject flags = new JsonObject().put("namespace", "demo").put("labels", "app=m" + m)
             .put("pod", "m" + m).put("serviceAccount", "m" + m).put("admin", HOST + ":0").put("eventLoops", 1)
-            .put("cluster", true).put("clusterMembers", list).put("clusterHost", HOST).put("clusterPort", ports.get(m));
+            .put("cluster", true).put("clusterMembers", list).put("clusterHost", HOST).put("clusterPort", ports.get(m)).put("clusterBusPort", 0);
         if (roles[m] == ProxyIdentity.Role.GATEWAY) {
           flags.put("kubeconfig", api.kubeconfig(dir).toString());
         }

@@ -45,10 +45,24 @@ public final class ServiceRecordsVerticle extends VerticleBase {
     LocalCodec.register(vertx, VersionedMesh.class);
     discovery = ServiceDiscovery.create(vertx, new ServiceDiscoveryOptions().setName("vxmesh")
         .setAnnounceAddress(ANNOUNCE_ADDRESS));
-    return vertx.eventBus().<VersionedMesh>localConsumer(Addresses.MESH, msg -> {
-      VersionedMesh vm = msg.body();
-      tail = tail.transform(x -> sync(records(vm.mesh())).otherwiseEmpty());
-    }).completion();
+    // Records a previous publisher left behind (a leader that crashed never unpublished them, and in
+    // a cluster they live in a cluster map) go first; this one publishes the mesh's again.
+    return discovery.getRecords(r -> "vxmesh".equals(r.getMetadata().getString("mesh")), true)
+        .compose(stale -> {
+          List<Future<Void>> gone = new ArrayList<>();
+          for (Record r : stale) {
+            gone.add(discovery.unpublish(r.getRegistration()).otherwiseEmpty());
+          }
+          if (!stale.isEmpty()) {
+            LOG.info("removed " + stale.size() + " service record(s) left by an earlier publisher");
+          }
+          return Future.join(gone).<Void>mapEmpty().otherwiseEmpty();
+        })
+        .otherwiseEmpty()
+        .compose(v -> vertx.eventBus().<VersionedMesh>localConsumer(Addresses.MESH, msg -> {
+          VersionedMesh vm = msg.body();
+          tail = tail.transform(x -> sync(records(vm.mesh())).otherwiseEmpty());
+        }).completion());
   }
 
   @Override
