@@ -69,7 +69,23 @@ class GatewayKubernetesTest {
   @AfterEach
   void tearDown() throws Exception {
     if (gateway != null) {
-      gateway.close().await(30, TimeUnit.SECONDS);
+      try {
+        gateway.close().await(60, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        // Say where it hangs.
+        io.vertx.core.internal.VertxInternal vi = (io.vertx.core.internal.VertxInternal) gateway.vertx();
+        for (String id : vi.deploymentIDs()) {
+          var d = vi.deploymentManager().deployment(id);
+          System.out.println("deployment still there: " + id + " " + (d == null ? "?" : d.deployment().identifier()));
+        }
+        Thread.getAllStackTraces().forEach((t, st) -> {
+          System.out.println("thread " + t.getName() + " " + t.getState());
+          for (StackTraceElement el : st) {
+            System.out.println("    at " + el);
+          }
+        });
+        throw e;
+      }
     }
     api.close();
     echo.close();

@@ -127,13 +127,21 @@ public final class KubernetesDiscoveryVerticle extends VerticleBase {
       }
     }
     KubernetesClient c = client;
-    return vertx.executeBlocking(() -> {
-      informers.forEach(SharedIndexInformer::close);
-      if (c != null) {
-        c.close();
+    // On a thread of its own, not a Vert.x worker: a close that hangs (an API server gone mid-call)
+    // must not hold a worker that closing Vert.x then waits for.
+    io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
+    Thread.ofPlatform().daemon().name("vxmesh-kubernetes-close").start(() -> {
+      try {
+        informers.forEach(SharedIndexInformer::close);
+        if (c != null) {
+          c.close();
+        }
+        closed.tryComplete();
+      } catch (RuntimeException e) {
+        closed.tryFail(e);
       }
-      return null;
-    }, false).timeout(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).recover(e -> {
+    });
+    return closed.future().timeout(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).recover(e -> {
       LOG.warning("the Kubernetes client did not close within " + STOP_TIMEOUT.toSeconds() + " s: " + e.getMessage());
       return Future.succeededFuture();
     });
