@@ -3,6 +3,7 @@ package io.vxmesh.gateway;
 import io.vertx.core.json.JsonObject;
 import io.vxmesh.cli.CommonOptions;
 import io.vxmesh.cli.Main;
+import io.vxmesh.cli.PodIdentityOptions;
 import io.vxmesh.cli.ValidateCommand;
 import io.vxmesh.gateway.inject.InjectCommand;
 import io.vxmesh.gateway.inject.Injector;
@@ -23,15 +24,11 @@ public final class GatewayMain implements Callable<Integer> {
   @Mixin
   CommonOptions common;
 
+  @Mixin
+  PodIdentityOptions identity;
+
   @Option(names = "--address", paramLabel = "IP", description = "Address the Gateway ports listen on. Default: 0.0.0.0.")
   String address;
-
-  @Option(names = "--pod", paramLabel = "NAME", description = "Name of this gateway's pod (for logs and identity).")
-  String pod;
-
-  @Option(names = "--service-account", paramLabel = "SA",
-      description = "Service account of this gateway's pod: its identity as a meshed source under SMI policy.")
-  String serviceAccount;
 
   @Option(names = "--injector", paramLabel = "IP:PORT",
       description = "Serve the sidecar-injection webhook (HTTPS, POST /inject) on this address. Default: off.")
@@ -54,8 +51,7 @@ public final class GatewayMain implements Callable<Integer> {
   public Integer call() {
     JsonObject flags = common.toJson();
     CommonOptions.put(flags, "address", address);
-    CommonOptions.put(flags, "pod", pod);
-    CommonOptions.put(flags, "serviceAccount", serviceAccount);
+    identity.addTo(flags);
     GatewayModule.Webhook webhook;
     try {
       webhook = webhook();

@@ -164,14 +164,10 @@ public final class AdminVerticle extends VerticleBase {
           rn.put("routes", r.restricted() ? r.routes().toString() : "any request");
         }
         if (host != null) {
-          String verdict = "404 Not Found: no Egress rule of port " + p + " allows " + method + " " + host + path;
-          for (EgressTable.Rule r : h.rules()) {
-            EgressTable.RouteMatcher m = r.allowsHost(host) ? r.route(method, path, name -> null) : null;
-            if (m != null) {
-              verdict = "forward to " + h.ip() + ":" + h.port() + " (Egress " + r.policy() + ", route " + m + ")";
-              break;
-            }
-          }
+          String by = h.allow(host.toLowerCase(java.util.Locale.ROOT), method, path, name -> null);
+          String verdict = by == null
+              ? "404 Not Found: no Egress rule of port " + p + " allows " + method + " " + host + path
+              : "forward to " + Decision.HttpEgress.hostOf(host) + ":" + h.port() + " (" + by + ")";
           out.put("request", method + " " + host + path);
           out.put("verdict", verdict);
         } else {

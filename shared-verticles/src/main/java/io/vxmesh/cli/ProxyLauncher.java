@@ -92,13 +92,14 @@ public final class ProxyLauncher {
     Vertx loader = Vertx.builder().with(vertxOptions(eventLoops)).build();
     // The configuration decides whether Vert.x is clustered: read it with a plain instance, then
     // keep that one (standalone) or replace it by a clustered one.
+    // ProxyConfig.from may read the downward-API labels file: on a worker, not the event loop.
     Future<ProxyConfig> config = ConfigLoader.load(loader, flags, env)
-        .map(json -> {
+        .compose(json -> loader.executeBlocking(() -> {
           if (env.containsKey("KUBERNETES_SERVICE_HOST") && !json.containsKey(ProxyConfig.IN_CLUSTER_KEY)) {
             json.put(ProxyConfig.IN_CLUSTER_KEY, true);
           }
           return ProxyConfig.from(json, module.role());
-        });
+        }, false));
     // The result is completed from the instance that runs the proxy, never through a future of
     // the loader, whose context is gone once it is closed.
     Promise<Running> started = Promise.promise();

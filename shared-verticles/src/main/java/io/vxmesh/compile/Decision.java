@@ -60,6 +60,42 @@ public sealed interface Decision {
     public HttpEgress {
       rules = List.copyOf(rules);
     }
+
+    /**
+     * The rule that allows one request ({@code Egress ns/name [route]}), or null (404). {@code authority}
+     * is the request's Host ({@code host} or {@code host:port}, lower-cased); a port other than this
+     * connection's matches nothing; {@code header} looks a request header up by lower-case name.
+     */
+    public String allow(String authority, String method, String path,
+        java.util.function.Function<String, String> header) {
+      if (authority == null) {
+        return null;
+      }
+      String name = authority;
+      int colon = authority.lastIndexOf(':');
+      if (colon > 0 && authority.indexOf(']') < colon) {
+        if (!authority.substring(colon + 1).equals(Integer.toString(port))) {
+          return null;
+        }
+        name = authority.substring(0, colon);
+      }
+      for (EgressTable.Rule rule : rules) {
+        if (!rule.allowsHost(name) || !rule.allowsAddress(ip)) {
+          continue;
+        }
+        EgressTable.RouteMatcher m = rule.route(method, path, header);
+        if (m != null) {
+          return "Egress " + rule.policy() + (rule.restricted() ? " " + m : "");
+        }
+      }
+      return null;
+    }
+
+    /** The host part of a request's authority (what the proxy resolves and connects to). */
+    public static String hostOf(String authority) {
+      int colon = authority.lastIndexOf(':');
+      return colon > 0 && authority.indexOf(']') < colon ? authority.substring(0, colon) : authority;
+    }
   }
 
   /** Refuse: reset the client connection without a byte. */

@@ -227,7 +227,8 @@ final class ConnectionSession {
       return;
     }
     // SMI first: a denied client is closed at once, before anything is read from it.
-    List<Upstream> allowed = direction == ListenerRole.Direction.INBOUND ? target.endpoints()
+    List<Upstream> allowed = direction == ListenerRole.Direction.INBOUND || !table.access().enforced()
+        ? target.endpoints()
         : target.endpoints().stream().filter(u -> table.access().allowsOutbound(u.identity(), u.port())).toList();
     if (allowed.isEmpty()) {
       Upstream u = target.endpoints().get(0);

@@ -14,7 +14,6 @@ import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vxmesh.compile.ConnectionFacts;
 import io.vxmesh.compile.Decision;
-import io.vxmesh.compile.EgressTable;
 import io.vxmesh.compile.UpstreamPolicy;
 import io.vxmesh.proxy.protocol.BodyFraming;
 import io.vxmesh.proxy.protocol.ChunkedBody;
@@ -303,30 +302,8 @@ final class HttpEgressProxy {
       abort(CloseReason.DENIED, "egress access revoked by mesh version " + rt.tables().applied().version());
       return null;
     }
-    String authority = h.host();
-    if (authority == null) {
-      return new Verdict(null, null);
-    }
-    String name = authority;
-    int colon = authority.lastIndexOf(':');
-    if (colon > 0 && authority.indexOf(']') < colon) {
-      String port = authority.substring(colon + 1);
-      name = authority.substring(0, colon);
-      if (!port.equals(Integer.toString(decision.port()))) {
-        return new Verdict(null, null); // host:port names another port than the one this connection goes to
-      }
-    }
-    String path = h.path();
-    for (EgressTable.Rule rule : current.rules()) {
-      if (!rule.allowsHost(name) || !rule.allowsAddress(decision.ip())) {
-        continue;
-      }
-      EgressTable.RouteMatcher m = rule.route(h.method(), path, header -> joined(h, header));
-      if (m != null) {
-        return new Verdict(name, "Egress " + rule.policy() + (rule.restricted() ? " " + m : ""));
-      }
-    }
-    return new Verdict(null, null);
+    String by = current.allow(h.host(), h.method(), h.path(), header -> joined(h, header));
+    return by == null ? new Verdict(null, null) : new Verdict(Decision.HttpEgress.hostOf(h.host()), by);
   }
 
   /** A header's values joined as one (as HTTP allows for repeated fields), or null. */

@@ -3,6 +3,7 @@ package io.vxmesh.sidecar;
 import io.vertx.core.json.JsonObject;
 import io.vxmesh.cli.CommonOptions;
 import io.vxmesh.cli.Main;
+import io.vxmesh.cli.PodIdentityOptions;
 import io.vxmesh.cli.ValidateCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -20,11 +21,8 @@ public final class SidecarMain implements Callable<Integer> {
   @Mixin
   CommonOptions common;
 
-  @Option(names = "--pod", paramLabel = "NAME", description = "Name of this pod.")
-  String pod;
-
-  @Option(names = "--service-account", paramLabel = "SA", description = "Service account of this pod.")
-  String serviceAccount;
+  @Mixin
+  PodIdentityOptions identity;
 
   @Option(names = "--outbound-port", paramLabel = "PORT", description = "Outbound capture port. Default: 15001.")
   Integer outboundPort;
@@ -39,8 +37,7 @@ public final class SidecarMain implements Callable<Integer> {
 
   JsonObject flags() {
     JsonObject flags = common.toJson();
-    CommonOptions.put(flags, "pod", pod);
-    CommonOptions.put(flags, "serviceAccount", serviceAccount);
+    identity.addTo(flags);
     CommonOptions.put(flags, "outboundPort", outboundPort);
     CommonOptions.put(flags, "inboundPort", inboundPort);
     CommonOptions.put(flags, "inboundToLocalhost", inboundToLocalhost);
