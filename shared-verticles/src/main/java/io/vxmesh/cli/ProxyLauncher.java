@@ -7,7 +7,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClientOptions;
 import io.vxmesh.admin.AdminVerticle;
 import io.vxmesh.cluster.ClusterFeedVerticle;
 import io.vxmesh.cluster.HazelcastSetup;
@@ -196,10 +195,7 @@ public final class ProxyLauncher {
         new Readiness(),
         overrides.random() != null ? overrides.random() : RandomSource.threadLocal(),
         new ConnectionLimits(),
-        vertx.createNetClient(new NetClientOptions()
-            .setTcpNoDelay(true)
-            .setReuseAddress(true)
-            .setConnectTimeout((int) io.vxmesh.compile.UpstreamPolicy.DEFAULT_CONNECT_TIMEOUT_MS)),
+        io.vxmesh.proxy.Upstreams.of(vertx),
         cfg.drainTimeout());
     AdminVerticle admin = new AdminVerticle(rt, cfg.adminHost(), cfg.adminPort());
     DeploymentOptions one = new DeploymentOptions();

@@ -3,9 +3,6 @@ package io.vxmesh.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.AsyncResult;
-import io.vertx.core.net.ConnectOptions;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.SocketAddress;
 import io.vxmesh.common.IpAddress;
 import io.vxmesh.compile.ConnectionFacts;
 import io.vxmesh.compile.ProxyTable;
@@ -18,6 +15,9 @@ import io.vxmesh.compile.PortProtocol;
 import io.netty.buffer.ByteBuf;
 import io.vxmesh.proxy.protocol.ClientHello;
 import io.vxmesh.proxy.protocol.HttpRequestHead;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -276,15 +276,19 @@ final class ConnectionSession {
       return;
     }
     attempts++;
-    ConnectOptions options = new ConnectOptions()
-        .setRemoteAddress(SocketAddress.inetSocketAddress(u.port(), u.ip().toString()))
-        .setTimeout((int) Math.min(Integer.MAX_VALUE, policy.connectTimeoutMs()));
-    rt.upstreams().connect(options).onComplete(ar -> connected(ar, order, budget, policy));
+    InetSocketAddress address;
+    try {
+      address = new InetSocketAddress(InetAddress.getByAddress(u.ip().toBytes()), u.port());
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("not an IP address: " + u.ip(), e); // toBytes() is 4 or 16 bytes
+    }
+    rt.upstreams().connect(downstream.eventLoop(), address, policy.connectTimeoutMs())
+        .onComplete(ar -> connected(ar, order, budget, policy));
   }
 
-  private void connected(AsyncResult<NetSocket> ar, List<Upstream> order, int budget, UpstreamPolicy policy) {
+  private void connected(AsyncResult<Channel> ar, List<Upstream> order, int budget, UpstreamPolicy policy) {
     if (ar.succeeded()) {
-      Channel upstream = Sockets.channel(ar.result());
+      Channel upstream = ar.result();
       if (!downstream.isActive()) {
         upstream.close();
         finish(CloseReason.DOWNSTREAM_CLOSED, "client left while connecting", 0, 0);

@@ -10,8 +10,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.util.ReferenceCountUtil;
-import io.vertx.core.net.ConnectOptions;
-import io.vertx.core.net.SocketAddress;
 import io.vxmesh.compile.ConnectionFacts;
 import io.vxmesh.compile.Decision;
 import io.vxmesh.compile.UpstreamPolicy;
@@ -19,6 +17,7 @@ import io.vxmesh.proxy.protocol.BodyFraming;
 import io.vxmesh.proxy.protocol.ChunkedBody;
 import io.vxmesh.proxy.protocol.HttpRequestHead;
 import io.vxmesh.proxy.protocol.HttpResponseHead;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -344,10 +343,8 @@ final class HttpEgressProxy {
     connecting = true;
     connects++;
     String target = upHost;
-    ConnectOptions options = new ConnectOptions()
-        .setRemoteAddress(SocketAddress.inetSocketAddress(decision.port(), target))
-        .setTimeout((int) UpstreamPolicy.DEFAULT_CONNECT_TIMEOUT_MS);
-    rt.upstreams().connect(options).onComplete(ar -> {
+    rt.upstreams().connect(down.eventLoop(), InetSocketAddress.createUnresolved(target, decision.port()),
+        UpstreamPolicy.DEFAULT_CONNECT_TIMEOUT_MS).onComplete(ar -> {
       connecting = false;
       if (finished) {
         if (ar.succeeded()) {
@@ -366,10 +363,10 @@ final class HttpEgressProxy {
             + ar.cause().getMessage());
         return;
       }
-      up = Sockets.channel(ar.result());
+      up = ar.result();
       exchangesOnUp = 0;
       upstreamAddress = String.valueOf(up.remoteAddress()).replaceFirst("^[^/]*/", "");
-      up.pipeline().addBefore(Sockets.VERTX_HANDLER, HANDLER_NAME, upSide);
+      up.pipeline().addBefore(Tail.NAME, HANDLER_NAME, upSide);
       up.config().setAutoRead(true);
       if (pendingUp != null) {
         ByteBuf p = pendingUp;

@@ -13,7 +13,7 @@ import io.netty.util.ReferenceCountUtil;
  * Owns an accepted connection from the moment it is accepted until the relay takes over: holds the
  * bytes the client sends early (epoll reads them on FIN even with auto-read off) and remembers an
  * early FIN or close, so nothing is lost while the upstream is being chosen and connected. Installed
- * ahead of Vert.x's handler; bounded: past {@link #MAX_HELD} bytes it stops reading.
+ * ahead of the {@link Tail}; bounded: past {@link #MAX_HELD} bytes it stops reading.
  */
 final class Intake extends ChannelInboundHandlerAdapter {
   static final String NAME = "vxmesh-intake";
@@ -35,7 +35,7 @@ final class Intake extends ChannelInboundHandlerAdapter {
     ch.config().setAutoRead(false);
     Sockets.allowHalfClosure(ch);
     Intake intake = new Intake(ch);
-    ch.pipeline().addBefore(Sockets.VERTX_HANDLER, NAME, intake);
+    ch.pipeline().addBefore(Tail.NAME, NAME, intake);
     return intake;
   }
 

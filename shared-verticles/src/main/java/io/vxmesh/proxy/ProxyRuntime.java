@@ -1,6 +1,5 @@
 package io.vxmesh.proxy;
 
-import io.vertx.core.net.NetClient;
 import java.time.Duration;
 
 /**
@@ -8,8 +7,9 @@ import java.time.Duration;
  * readiness, the upstream client and the random source. Created once at start-up and handed to
  * verticles; there are no static singletons.
  *
- * @param upstreams created outside any verticle, so that undeploying a listener (which drains it)
- *                  never closes the upstream side of connections still being served
+ * @param upstreams opens upstream channels on the event loop of the connection they serve; it
+ *                  belongs to no verticle, so undeploying a listener (which drains it) never closes
+ *                  the upstream side of connections still being served
  */
 public record ProxyRuntime(
     TableRef tables,
@@ -18,7 +18,7 @@ public record ProxyRuntime(
     Readiness readiness,
     RandomSource random,
     ConnectionLimits limits,
-    NetClient upstreams,
+    Upstreams upstreams,
     Duration drainTimeout) {
 
   /** Connect attempts per connection, across endpoints of the chosen destination. */

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Moves bytes both ways between a client and an upstream channel on one event loop.
  *
- * <p>Each channel gets a {@link Side} in its pipeline, ahead of Vert.x's handler: what it reads it
+ * <p>Each channel gets a {@link Side} in its pipeline, ahead of its {@link Tail}: what it reads it
  * writes to the other channel as the same (pooled, direct) buffer, with one flush per read batch.
  * Back-pressure: when the other channel stops being writable, this one stops reading, and starts
  * again when it drains. Half-close: a FIN from one side becomes a shutdown of the other's output
@@ -80,7 +80,7 @@ final class Relay {
     Sockets.allowHalfClosure(upstream);
     downstream.pipeline().replace(downstreamOld, HANDLER_NAME, down);
     if (upstreamOld == null) {
-      upstream.pipeline().addBefore(Sockets.VERTX_HANDLER, HANDLER_NAME, up);
+      upstream.pipeline().addBefore(Tail.NAME, HANDLER_NAME, up);
     } else {
       upstream.pipeline().replace(upstreamOld, HANDLER_NAME, up);
     }

@@ -2,19 +2,10 @@ package io.vxmesh.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.internal.net.NetSocketInternal;
 
-/** Channel-level operations Vert.x's NetSocket does not offer: half-close, reset, raw channel access. */
+/** Channel-level operations: half-close and reset. */
 public final class Sockets {
-  /** The name Vert.x gives its handler in every connection pipeline. */
-  static final String VERTX_HANDLER = "handler";
-
   private Sockets() {}
-
-  public static Channel channel(NetSocket socket) {
-    return ((NetSocketInternal) socket).channelHandlerContext().channel();
-  }
 
   /** Keep the channel open when the peer sends FIN, so that the other direction can finish. */
   static void allowHalfClosure(Channel ch) {

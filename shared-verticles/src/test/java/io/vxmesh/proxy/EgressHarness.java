@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.dns.AddressResolverOptions;
-import io.vertx.core.net.NetClientOptions;
 import io.vxmesh.common.IpAddress;
 import io.vxmesh.compile.CompiledMesh;
 import io.vxmesh.compile.ConnectionFacts;
@@ -32,6 +31,10 @@ final class EgressHarness implements AutoCloseable {
   final ProxyRuntime rt;
   final List<AccessRecord> log = new CopyOnWriteArrayList<>();
   final int port;
+  /** The listener's deployment, for tests that undeploy it (drain). */
+  final String listenerDeployment;
+  /** The role every listener of this harness uses (a second listener on the same port can share it). */
+  final ListenerRole role;
   private final ProxyIdentity identity;
   private long generation;
 
@@ -53,7 +56,7 @@ final class EgressHarness implements AutoCloseable {
     accessLog.tap(log::add);
     rt = new ProxyRuntime(new TableRef(identity), new ProxyMetrics(), accessLog, new Readiness(),
         RandomSource.seeded(7), new ConnectionLimits(),
-        vertx.createNetClient(new NetClientOptions().setConnectTimeout(2_000)), Duration.ofSeconds(1));
+        Upstreams.of(vertx), Duration.ofSeconds(1));
     apply(manifests);
     ListenerRole fixed = new ListenerRole(ListenerRole.Direction.OUTBOUND) {
       @Override
@@ -66,8 +69,9 @@ final class EgressHarness implements AutoCloseable {
         return table.decide(facts);
       }
     };
+    role = fixed;
     ListenerVerticle listener = new ListenerVerticle(rt, "outbound", "127.0.0.1", 0, fixed);
-    vertx.deployVerticle(listener, new DeploymentOptions()).await(10, TimeUnit.SECONDS);
+    listenerDeployment = vertx.deployVerticle(listener, new DeploymentOptions()).await(10, TimeUnit.SECONDS);
     port = listener.actualPort();
   }
 

@@ -1,0 +1,81 @@
+package io.vxmesh.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.resolver.AddressResolverGroup;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
+import io.vertx.core.internal.VertxInternal;
+import java.net.InetSocketAddress;
+
+/**
+ * Opens upstream connections as bare Netty channels on the event loop of the connection they serve,
+ * with the transport Vert.x chose (native epoll here) and its pooled direct buffers. No Vert.x
+ * NetSocket wraps them: a relayed connection only needs its channel, and a NetSocket costs about
+ * 5 KB of heap per connection (its write queue alone 4 KB) plus a hand-off per write.
+ *
+ * <p>A channel arrives with auto-read off, TCP_NODELAY, and a {@link Tail} as the last handler; whoever
+ * takes it adds handlers before the tail. A FIN closes it unless its new owner allows half-closure
+ * (the relay does). Host names (HTTP egress) are resolved by Vert.x's resolver, off the event loop.
+ */
+public final class Upstreams {
+  private final ChannelFactory<? extends Channel> channels;
+  private final AddressResolverGroup<InetSocketAddress> resolver;
+
+  private Upstreams(ChannelFactory<? extends Channel> channels, AddressResolverGroup<InetSocketAddress> resolver) {
+    this.channels = channels;
+    this.resolver = resolver;
+  }
+
+  public static Upstreams of(Vertx vertx) {
+    VertxInternal vx = (VertxInternal) vertx;
+    return new Upstreams(vx.transport().channelFactory(false), vx.nameResolver().nettyAddressResolverGroup());
+  }
+
+  /**
+   * Connects to {@code address} on {@code loop}; an unresolved address (a host name) is resolved
+   * first. Fails with Netty's {@link io.netty.channel.ConnectTimeoutException} after
+   * {@code timeoutMs}. The future completes on {@code loop}.
+   */
+  public Future<Channel> connect(EventLoop loop, InetSocketAddress address, long timeoutMs) {
+    Promise<Channel> promise = Promise.promise();
+    Bootstrap b = new Bootstrap()
+        .group(loop)
+        .channelFactory(channels)
+        .resolver(resolver)
+        .option(ChannelOption.ALLOCATOR, VertxByteBufAllocator.POOLED_ALLOCATOR)
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMs)))
+        .handler(TAIL_INIT);
+    ChannelFuture f = b.connect(address);
+    f.addListener(done -> {
+      if (done.isSuccess()) {
+        promise.complete(f.channel());
+      } else {
+        f.channel().close();
+        promise.fail(done.cause());
+      }
+    });
+    return promise.future();
+  }
+
+  private static final ChannelInitializer<Channel> TAIL_INIT = new ChannelInitializer<>() {
+    @Override
+    protected void initChannel(Channel ch) {
+      ch.pipeline().addLast(Tail.NAME, Tail.INSTANCE);
+    }
+
+    @Override
+    public boolean isSharable() {
+      return true;
+    }
+  };
+}
