@@ -33,12 +33,16 @@ for n in 1 2; do
 done
 
 ready() { curl -sf "http://127.0.2.$1:15000/ready" >/dev/null 2>&1; }
-for _ in $(seq 1 100); do
-  if ready 1 && ready 2; then break; fi
+# The echo servers are Java source files, compiled as they start: wait for them too, or the first
+# connections through a gateway find nobody listening behind it.
+listening() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+all_up() { ready 1 && ready 2 && listening 127.0.1.1 9000 && listening 127.0.1.2 9000; }
+for _ in $(seq 1 300); do
+  if all_up; then break; fi
   sleep 0.1
 done
-if ! ready 1 || ! ready 2; then
-  echo "the gateways did not become ready; logs in $logs" >&2
+if ! all_up; then
+  echo "the gateways or the echo servers did not come up within 30 s; logs in $logs" >&2
   tail -n 20 "$logs"/*.log >&2
   exit 1
 fi
