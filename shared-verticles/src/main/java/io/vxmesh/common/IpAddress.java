@@ -73,6 +73,15 @@ public record IpAddress(boolean v6, long hi, long lo) implements Comparable<IpAd
     return out;
   }
 
+  /** The same address as a {@link java.net.InetAddress} (no lookup: built from the bytes). */
+  public java.net.InetAddress toInetAddress() {
+    try {
+      return java.net.InetAddress.getByAddress(toBytes());
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e); // never: toBytes() is 4 or 16 bytes
+    }
+  }
+
   public int bits() {
     return v6 ? 128 : 32;
   }

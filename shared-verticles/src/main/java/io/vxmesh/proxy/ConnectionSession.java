@@ -15,9 +15,7 @@ import io.vxmesh.compile.PortProtocol;
 import io.netty.buffer.ByteBuf;
 import io.vxmesh.proxy.protocol.ClientHello;
 import io.vxmesh.proxy.protocol.HttpRequestHead;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -276,12 +274,7 @@ final class ConnectionSession {
       return;
     }
     attempts++;
-    InetSocketAddress address;
-    try {
-      address = new InetSocketAddress(InetAddress.getByAddress(u.ip().toBytes()), u.port());
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException("not an IP address: " + u.ip(), e); // toBytes() is 4 or 16 bytes
-    }
+    InetSocketAddress address = new InetSocketAddress(u.ip().toInetAddress(), u.port());
     rt.upstreams().connect(downstream.eventLoop(), address, policy.connectTimeoutMs())
         .onComplete(ar -> connected(ar, order, budget, policy));
   }

@@ -2,6 +2,7 @@ package io.vxmesh.proxy;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -77,8 +78,7 @@ public final class ListenerVerticle extends VerticleBase {
         .group(loop, loop)
         .channelFactory(transport.serverChannelFactory(false))
         .childOption(ChannelOption.ALLOCATOR, VertxByteBufAllocator.POOLED_ALLOCATOR)
-        .childOption(ChannelOption.AUTO_READ, false)
-        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .childOption(ChannelOption.AUTO_READ, false) // the Intake decides when to read
         .childHandler(new Accepted());
     transport.configure(new NetServerOptions()
         .setReuseAddress(true)
@@ -92,9 +92,10 @@ public final class ListenerVerticle extends VerticleBase {
       }
     });
     Promise<Void> bound = Promise.promise();
-    b.bind(host, port).addListener(f -> {
+    ChannelFuture binding = b.bind(host, port);
+    binding.addListener(f -> {
       if (f.isSuccess()) {
-        server = ((io.netty.channel.ChannelFuture) f).channel();
+        server = binding.channel();
         boundPort = ((InetSocketAddress) server.localAddress()).getPort();
         bound.complete();
       } else {
