@@ -12,8 +12,6 @@ import io.vxmesh.common.Addresses;
 import io.vxmesh.common.LocalCodec;
 import io.vxmesh.model.MeshSnapshot;
 import io.vxmesh.resource.ResourceParser;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -43,10 +41,7 @@ class LeaderFencingTest {
   }
 
   static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(HOST, 0));
-      return s.getLocalPort();
-    }
+    return ClusterDistributionTest.freePort();
   }
 
   static Vertx member(int port, List<Integer> ports) throws Exception {
