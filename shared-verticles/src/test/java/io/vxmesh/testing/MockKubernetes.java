@@ -264,8 +264,11 @@ public final class MockKubernetes implements AutoCloseable {
       return response.withWebSocketUpgrade(new WebSocketListener() {
         @Override
         public void onOpen(WebSocket ws, Response r) {
-          sockets.put(ws, Boolean.TRUE);
+          // Counted once the mock has registered the watcher: the mock sends a watch only the events
+          // after that (no replay from its resourceVersion), so a test that waits for
+          // openWatches() knows its next write reaches the watch.
           inner.onOpen(ws, r);
+          sockets.put(ws, Boolean.TRUE);
         }
 
         @Override
