@@ -147,7 +147,7 @@ public final class MockKubernetes implements AutoCloseable {
     try {
       write.run();
     } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-      if (e.getCode() != 0 || !String.valueOf(e.getMessage()).contains("timeout period")) {
+      if (!String.valueOf(e.getMessage()).contains("timeout period")) {
         throw e;
       }
       write.run();
