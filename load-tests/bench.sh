@@ -181,12 +181,18 @@ driver() { # driver MODE LABEL ARGS...: one driver run on CPU 1, its JSON line a
 # ------------------------------------------------------------------ backend
 
 be_echo=$(free_port); be_source=$(free_port); be_sink=$(free_port); be_iperf=$(free_port)
+# One echo port per proxy: the connect-rate runs leave tens of thousands of TIME_WAIT sockets
+# towards the port they used, and a later proxy connecting to the same port would pay for the
+# kernel's search for a free source port (in its own CPU time) where an earlier one did not.
+be_echo_hp=$(free_port); be_echo_ng=$(free_port); be_echo_vx=$(free_port)
 "${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" backend --address 127.0.0.1 \
-  --echo "$be_echo" --source "$be_source" --sink "$be_sink" --max-time 10m >"$work/backend.out" 2>"$work/backend.err" &
+  --echo "$be_echo" --more-echo "$be_echo_hp,$be_echo_ng,$be_echo_vx" --source "$be_source" --sink "$be_sink" \
+  --max-time 10m >"$work/backend.out" 2>"$work/backend.err" &
 pids+=($!)
 "${pin1[@]}" iperf3 -s -B 127.0.0.1 -p "$be_iperf" >"$work/iperf-server.log" 2>&1 &
 pids+=($!)
 await "the backend" 30 listening "$be_echo"
+await "the backend" 10 listening "$be_echo_vx"
 await "the backend" 10 listening "$be_sink"
 await "iperf3 -s" 10 listening "$be_iperf"
 
@@ -252,7 +258,7 @@ defaults
   maxconn 9000
 listen echo
   bind 127.0.0.1:$hp_echo
-  server be 127.0.0.1:$be_echo
+  server be 127.0.0.1:$be_echo_hp
 listen source
   bind 127.0.0.1:$hp_source
   server be 127.0.0.1:$be_source
@@ -288,7 +294,7 @@ stream {
   proxy_connect_timeout 5s;
   proxy_timeout 1h;
   proxy_buffer_size 64k;
-  server { listen 127.0.0.1:$ng_echo; proxy_pass 127.0.0.1:$be_echo; }
+  server { listen 127.0.0.1:$ng_echo; proxy_pass 127.0.0.1:$be_echo_ng; }
   server { listen 127.0.0.1:$ng_source; proxy_pass 127.0.0.1:$be_source; }
   server { listen 127.0.0.1:$ng_sink; proxy_pass 127.0.0.1:$be_sink; }
   server { listen 127.0.0.1:$ng_iperf; proxy_pass 127.0.0.1:$be_iperf; }
@@ -336,6 +342,7 @@ EOF
     done
     for n in echo source sink iperf; do
       b=be_$n
+      [ "$n" = echo ] && b=be_echo_vx
       cat <<EOF
 ---
 apiVersion: v1

@@ -34,7 +34,12 @@ public final class Backend implements AutoCloseable {
   static final int CHUNK = 64 * 1024;
 
   /** What to serve; a null port serves nothing of that kind. */
-  public record Spec(String address, Integer echo, Integer source, Integer sink, Integer http) {}
+  /** {@code moreEcho}: further echo ports, reported as {@code echo-PORT}. */
+  public record Spec(String address, Integer echo, Integer source, Integer sink, Integer http, List<Integer> moreEcho) {
+    public Spec(String address, Integer echo, Integer source, Integer sink, Integer http) {
+      this(address, echo, source, sink, http, List.of());
+    }
+  }
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -54,6 +59,9 @@ public final class Backend implements AutoCloseable {
     List<Future<?>> all = new ArrayList<>();
     if (spec.echo() != null) {
       all.add(b.tcp(spec.address(), spec.echo(), "echo", Echo::new));
+    }
+    for (int port : spec.moreEcho()) {
+      all.add(b.tcp(spec.address(), port, "echo-" + port, Echo::new));
     }
     if (spec.source() != null) {
       all.add(b.tcp(spec.address(), spec.source(), "source", ch -> b.new Source(ch)));

@@ -218,6 +218,11 @@ public final class LoadMain {
     @Option(names = "--echo", paramLabel = "PORT", description = "Echo server port (0: any).")
     Integer echo;
 
+    @Option(names = "--more-echo", paramLabel = "PORT", split = ",",
+        description = "More echo ports (repeatable, comma-separated): one per proxy under test, so that each "
+            + "proxy's connections to the backend have their own port space (TIME_WAIT left by one never slows another).")
+    List<Integer> moreEcho = new ArrayList<>();
+
     @Option(names = "--source", paramLabel = "PORT", description = "Source server port (0: any).")
     Integer source;
 
@@ -240,7 +245,7 @@ public final class LoadMain {
       Vertx vertx = Drivers.vertx(eventLoops);
       Backend b;
       try {
-        b = Backend.start(vertx, new Backend.Spec(address, echo, source, sink, http))
+        b = Backend.start(vertx, new Backend.Spec(address, echo, source, sink, http, moreEcho))
             .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (java.util.concurrent.ExecutionException e) {
         System.err.println("vxmesh-load backend: " + e.getCause().getMessage());

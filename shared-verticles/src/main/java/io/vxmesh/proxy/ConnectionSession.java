@@ -349,8 +349,14 @@ final class ConnectionSession {
       routeMeters.bytesSent.increment(fromUpstream);
     }
     rt.accessLog().log(new AccessRecord(startMillis, (System.nanoTime() - startNanos) / 1_000_000,
-        origin.listener(), String.valueOf(downstream.remoteAddress()).replaceFirst("^/", ""),
+        origin.listener(), downstreamAddress(),
         new Upstream(facts.destination(), facts.destinationPort(), "", "").toString(), origin.gateways(), route, upstreamHost,
         upstreamAddress, fromDownstream, fromUpstream, attempts, reason, detail));
+  }
+
+  /** The client's address as {@code ip:port} ({@code [ip]:port} for IPv6). */
+  private String downstreamAddress() {
+    int port = downstream.remoteAddress() instanceof InetSocketAddress a ? a.getPort() : 0;
+    return new Upstream(peer, port, "", "").toString();
   }
 }

@@ -33,7 +33,7 @@ final class Intake extends ChannelInboundHandlerAdapter {
   /** Installs an intake on a freshly accepted channel (auto-read off, half-closure allowed). */
   static Intake install(Channel ch) {
     ch.config().setAutoRead(false);
-    Sockets.allowHalfClosure(ch);
+    Sockets.allowHalfClosure(ch, true);
     Intake intake = new Intake(ch);
     ch.pipeline().addBefore(Tail.NAME, NAME, intake);
     return intake;

@@ -83,8 +83,15 @@ public final class ListenerVerticle extends VerticleBase {
     transport.configure(new NetServerOptions()
         .setReuseAddress(true)
         .setReusePort(true)
-        .setTcpNoDelay(true)
         .setAcceptBacklog(1024), false, b);
+    // Vert.x also sets every per-connection option to its default value (keep-alive, cork,
+    // quick-ack, no-delay), one system call each per accepted connection; the kernel's defaults are
+    // those already, and Netty turns TCP_NODELAY on by itself.
+    for (ChannelOption<?> o : List.copyOf(b.config().childOptions().keySet())) {
+      if (o != ChannelOption.ALLOCATOR && o != ChannelOption.AUTO_READ) {
+        b.childOption(o, null);
+      }
+    }
     vertx.eventBus().<TableRef.Applied>localConsumer(Addresses.TABLE, msg -> {
       ProxyTable next = msg.body().table();
       for (ConnectionSession s : List.copyOf(live)) {

@@ -77,7 +77,7 @@ final class Relay {
 
   private void begin(ChannelHandler downstreamOld, ChannelHandler upstreamOld, ByteBuf held, ByteBuf toDownstream,
       boolean finSeen, boolean gone) {
-    Sockets.allowHalfClosure(upstream);
+    Sockets.allowHalfClosure(upstream, true);
     downstream.pipeline().replace(downstreamOld, HANDLER_NAME, down);
     if (upstreamOld == null) {
       upstream.pipeline().addBefore(Tail.NAME, HANDLER_NAME, up);
@@ -144,15 +144,23 @@ final class Relay {
       return;
     }
     Channel peer = side.peer;
+    Side peerSide = side == down ? up : down;
     peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
-      if (peer.isActive() && peer instanceof DuplexChannel dc && !dc.isOutputShutdown()) {
-        dc.shutdownOutput();
+      if (peer.isActive() && Sockets.shutdownOutput(peer)) {
+        // Nothing is left to send to the peer: its own FIN, when it comes, ends the relay, so the
+        // channel may close on it instead of shutting its read side (a shutdown(SHUT_RD) that
+        // fails on a socket shut both ways, and a Netty exception with it).
+        peerSide.outputShut = true;
+        Sockets.allowHalfClosure(peer, false);
       }
     });
   }
 
   /** A channel closed (or failed): flush and close the other one. */
   private void sideGone(Side side, Throwable cause) {
+    if (cause == null && side.outputShut) {
+      side.inputDone = true; // closed by its FIN (half-closure is off once its output is shut)
+    }
     CloseReason reason;
     if (down.inputDone && up.inputDone) {
       reason = CloseReason.COMPLETED;
@@ -201,6 +209,8 @@ final class Relay {
     final boolean fromDownstream;
     long bytes;
     boolean inputDone;
+    /** This channel's output was shut (the other direction is over). */
+    boolean outputShut;
     boolean pendingFlush;
 
     Side(Channel self, Channel peer, boolean fromDownstream) {

@@ -2,14 +2,49 @@ package io.vxmesh.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.DuplexChannelConfig;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
+import java.io.IOException;
 
 /** Channel-level operations: half-close and reset. */
 public final class Sockets {
   private Sockets() {}
 
-  /** Keep the channel open when the peer sends FIN, so that the other direction can finish. */
-  static void allowHalfClosure(Channel ch) {
-    ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+  /**
+   * Whether the channel stays open when the peer sends FIN (so that the other direction can
+   * finish). Off, Netty closes the channel on FIN instead of shutting its read side.
+   */
+  static void allowHalfClosure(Channel ch, boolean allow) {
+    if (ch.config() instanceof DuplexChannelConfig c) {
+      c.setAllowHalfClosure(allow);
+    } else {
+      ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, allow);
+    }
+  }
+
+  /**
+   * Sends FIN: shuts the channel's output, which must have nothing left to flush. On a native
+   * (epoll) channel the socket is shut directly: Netty's own shutdownOutput() creates an exception
+   * with a stack trace each time to fail writes that cannot be pending here. Returns false when
+   * the output was already shut; a socket that cannot be shut (reset meanwhile) is closed.
+   */
+  static boolean shutdownOutput(Channel ch) {
+    if (!(ch instanceof DuplexChannel dc) || dc.isOutputShutdown()) {
+      return false;
+    }
+    if (ch instanceof UnixChannel uc && uc.fd() instanceof Socket socket) {
+      try {
+        socket.shutdown(false, true);
+        return true;
+      } catch (IOException e) {
+        ch.close();
+        return false;
+      }
+    }
+    dc.shutdownOutput();
+    return true;
   }
 
   /** Closes with RST (SO_LINGER 0): the peer sees the connection refused, never a byte. */

@@ -2,6 +2,7 @@ package io.vxmesh.proxy;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -21,9 +22,9 @@ import java.net.InetSocketAddress;
  * NetSocket wraps them: a relayed connection only needs its channel, and a NetSocket costs about
  * 5 KB of heap per connection (its write queue alone 4 KB) plus a hand-off per write.
  *
- * <p>A channel arrives with auto-read off, TCP_NODELAY, and a {@link Tail} as the last handler; whoever
- * takes it adds handlers before the tail. A FIN closes it unless its new owner allows half-closure
- * (the relay does). Host names (HTTP egress) are resolved by Vert.x's resolver, off the event loop.
+ * <p>A channel arrives with auto-read off, TCP_NODELAY (Netty's default), and a {@link Tail} as the
+ * last handler; whoever takes it adds handlers before the tail. A FIN closes it unless its new
+ * owner allows half-closure (the relay does). Host names (HTTP egress) are resolved by Vert.x's resolver, off the event loop.
  */
 public final class Upstreams {
   private final ChannelFactory<? extends Channel> channels;
@@ -46,25 +47,46 @@ public final class Upstreams {
    */
   public Future<Channel> connect(EventLoop loop, InetSocketAddress address, long timeoutMs) {
     Promise<Channel> promise = Promise.promise();
-    Bootstrap b = new Bootstrap()
-        .group(loop)
-        .channelFactory(channels)
-        .resolver(resolver)
-        .option(ChannelOption.ALLOCATOR, VertxByteBufAllocator.POOLED_ALLOCATOR)
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMs)))
-        .handler(TAIL_INIT);
-    ChannelFuture f = b.connect(address);
-    f.addListener(done -> {
-      if (done.isSuccess()) {
-        promise.complete(f.channel());
-      } else {
-        f.channel().close();
-        promise.fail(done.cause());
+    int timeout = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMs));
+    if (address.isUnresolved()) {
+      Bootstrap b = new Bootstrap()
+          .group(loop)
+          .channelFactory(channels)
+          .resolver(resolver)
+          .option(ChannelOption.ALLOCATOR, VertxByteBufAllocator.POOLED_ALLOCATOR)
+          .option(ChannelOption.AUTO_READ, false)
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeout)
+          .handler(TAIL_INIT);
+      ChannelFuture f = b.connect(address);
+      f.addListener(done -> completed(f.channel(), done, promise));
+      return promise.future();
+    }
+    // An address (every mesh destination): the channel is made, registered and connected here,
+    // without a Bootstrap (its option maps and resolver lookup, per connection). Netty turns
+    // TCP_NODELAY on by itself.
+    Channel ch = channels.newChannel();
+    ChannelConfig c = ch.config();
+    c.setAllocator(VertxByteBufAllocator.POOLED_ALLOCATOR);
+    c.setAutoRead(false);
+    c.setConnectTimeoutMillis(timeout);
+    ch.pipeline().addLast(Tail.NAME, Tail.INSTANCE);
+    loop.register(ch).addListener(registered -> {
+      if (!registered.isSuccess()) {
+        completed(ch, registered, promise);
+        return;
       }
+      ch.connect(address).addListener(done -> completed(ch, done, promise));
     });
     return promise.future();
+  }
+
+  private static void completed(Channel ch, io.netty.util.concurrent.Future<?> done, Promise<Channel> promise) {
+    if (done.isSuccess()) {
+      promise.complete(ch);
+    } else {
+      ch.close();
+      promise.fail(done.cause());
+    }
   }
 
   private static final ChannelInitializer<Channel> TAIL_INIT = new ChannelInitializer<>() {
