@@ -1,12 +1,8 @@
 package io.vxmesh.proxy;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFactory;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.resolver.AddressResolverGroup;
 import io.vertx.core.Future;
@@ -24,7 +20,8 @@ import java.net.InetSocketAddress;
  *
  * <p>A channel arrives with auto-read off, TCP_NODELAY (Netty's default), and a {@link Tail} as the
  * last handler; whoever takes it adds handlers before the tail. A FIN closes it unless its new
- * owner allows half-closure (the relay does). Host names (HTTP egress) are resolved by Vert.x's resolver, off the event loop.
+ * owner allows half-closure (the relay does). Host names (HTTP egress) are resolved by Vert.x's
+ * resolver, off the event loop.
  */
 public final class Upstreams {
   private final ChannelFactory<? extends Channel> channels;
@@ -47,28 +44,30 @@ public final class Upstreams {
    */
   public Future<Channel> connect(EventLoop loop, InetSocketAddress address, long timeoutMs) {
     Promise<Channel> promise = Promise.promise();
-    int timeout = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMs));
     if (address.isUnresolved()) {
-      Bootstrap b = new Bootstrap()
-          .group(loop)
-          .channelFactory(channels)
-          .resolver(resolver)
-          .option(ChannelOption.ALLOCATOR, VertxByteBufAllocator.POOLED_ALLOCATOR)
-          .option(ChannelOption.AUTO_READ, false)
-          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeout)
-          .handler(TAIL_INIT);
-      ChannelFuture f = b.connect(address);
-      f.addListener(done -> completed(f.channel(), done, promise));
-      return promise.future();
+      resolver.getResolver(loop).resolve(address).addListener(resolved -> onLoop(loop, () -> {
+        if (resolved.isSuccess()) {
+          open(loop, (InetSocketAddress) resolved.getNow(), timeoutMs, promise);
+        } else {
+          promise.fail(resolved.cause());
+        }
+      }));
+    } else {
+      open(loop, address, timeoutMs, promise);
     }
-    // An address (every mesh destination): the channel is made, registered and connected here,
-    // without a Bootstrap (its option maps and resolver lookup, per connection). Netty turns
-    // TCP_NODELAY on by itself.
+    return promise.future();
+  }
+
+  /**
+   * Makes, registers and connects the channel here, without a Netty Bootstrap (whose option maps
+   * and resolver lookup would be built per connection).
+   */
+  private void open(EventLoop loop, InetSocketAddress address, long timeoutMs, Promise<Channel> promise) {
     Channel ch = channels.newChannel();
     ChannelConfig c = ch.config();
     c.setAllocator(VertxByteBufAllocator.POOLED_ALLOCATOR);
     c.setAutoRead(false);
-    c.setConnectTimeoutMillis(timeout);
+    c.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMs)));
     ch.pipeline().addLast(Tail.NAME, Tail.INSTANCE);
     loop.register(ch).addListener(registered -> {
       if (!registered.isSuccess()) {
@@ -77,7 +76,15 @@ public final class Upstreams {
       }
       ch.connect(address).addListener(done -> completed(ch, done, promise));
     });
-    return promise.future();
+  }
+
+  /** The session that asked is confined to {@code loop}: its answer is given there. */
+  private static void onLoop(EventLoop loop, Runnable r) {
+    if (loop.inEventLoop()) {
+      r.run();
+    } else {
+      loop.execute(r);
+    }
   }
 
   private static void completed(Channel ch, io.netty.util.concurrent.Future<?> done, Promise<Channel> promise) {
@@ -89,15 +96,4 @@ public final class Upstreams {
     }
   }
 
-  private static final ChannelInitializer<Channel> TAIL_INIT = new ChannelInitializer<>() {
-    @Override
-    protected void initChannel(Channel ch) {
-      ch.pipeline().addLast(Tail.NAME, Tail.INSTANCE);
-    }
-
-    @Override
-    public boolean isSharable() {
-      return true;
-    }
-  };
 }
