@@ -14,8 +14,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,7 +41,7 @@ public final class Backend implements AutoCloseable {
 
   private final Vertx vertx;
   private final boolean ownsVertx;
-  private final List<NetServer> servers = new ArrayList<>();
+  private final List<Channel> servers = new ArrayList<>();
   private HttpServer httpServer;
   private final JsonObject ports = new JsonObject();
   private final ByteBuf pattern = Wire.pattern(CHUNK);
@@ -90,15 +88,18 @@ public final class Backend implements AutoCloseable {
   }
 
   private Future<?> tcp(String address, int port, String kind, java.util.function.Function<Channel, ChannelInboundHandlerAdapter> handler) {
-    NetServer server = vertx.createNetServer(new NetServerOptions().setHost(address).setPort(port)
-        .setTcpNoDelay(true).setReuseAddress(true).setAcceptBacklog(4096));
-    server.connectHandler(socket -> {
-      Channel ch = Wire.channel(socket);
-      Wire.allowHalfClosure(ch);
-      Wire.tap(socket, handler.apply(ch));
+    io.vertx.core.Promise<Void> bound = io.vertx.core.Promise.promise();
+    io.netty.channel.ChannelFuture f = Wire.listen(vertx, address, port, handler::apply);
+    f.addListener(done -> {
+      if (done.isSuccess()) {
+        servers.add(f.channel());
+        ports.put(kind, ((java.net.InetSocketAddress) f.channel().localAddress()).getPort());
+        bound.complete();
+      } else {
+        bound.fail(done.cause());
+      }
     });
-    servers.add(server);
-    return server.listen().onSuccess(s -> ports.put(kind, s.actualPort()));
+    return bound.future();
   }
 
   private Future<?> http(String address, int port) {
@@ -129,7 +130,11 @@ public final class Backend implements AutoCloseable {
 
   public Future<Void> closeAsync() {
     List<Future<?>> all = new ArrayList<>();
-    servers.forEach(s -> all.add(s.close()));
+    for (Channel s : servers) {
+      io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
+      s.close().addListener(f -> closed.complete());
+      all.add(closed.future());
+    }
     if (httpServer != null) {
       all.add(httpServer.close());
     }

@@ -3,16 +3,18 @@ package io.vxmesh.load;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -41,7 +43,6 @@ final class ConnectRate {
   private final LongAdder errors = new LongAdder();
   private final LongAdder connectErrors = new LongAdder();
   private final ByteBuf request;
-  private NetClient client;
 
   private ConnectRate(Vertx vertx, Options o) {
     this.vertx = vertx;
@@ -55,7 +56,6 @@ final class ConnectRate {
   }
 
   private Future<JsonObject> go() {
-    client = Drivers.client(vertx, 5_000);
     List<Future<Void>> all = new ArrayList<>();
     for (int i = 0; i < o.workers(); i++) {
       Promise<Void> done = Promise.promise();
@@ -70,7 +70,6 @@ final class ConnectRate {
         "connrate run did not finish within " + deadlineMs + " ms")));
     Future.join(all).onComplete(ar -> {
       vertx.cancelTimer(guard);
-      client.close();
       long n = latency.count();
       JsonObject r = new JsonObject()
           .put("mode", "connrate")
@@ -99,14 +98,16 @@ final class ConnectRate {
       done.tryComplete();
       return;
     }
-    client.connect(o.target().port(), o.target().host()).onComplete(ar -> {
-      if (ar.failed()) {
-        connectErrors.increment();
-        vertx.setTimer(1, id -> cycle(context, done));
-        return;
-      }
-      Wire.tap(ar.result(), new Once(context, start, done));
-    });
+    // A bare channel on the worker's event loop: a NetClient and a NetSocket per connection would
+    // make the driver, not the proxy, the limit of a connection-rate run.
+    EventLoop loop = ((ContextInternal) context).nettyEventLoop();
+    Wire.connect(vertx, loop, o.target().host(), o.target().port(), 5_000, new Once(context, start, done))
+        .addListener(f -> {
+          if (!f.isSuccess()) {
+            connectErrors.increment();
+            loop.schedule(() -> cycle(context, done), 1, TimeUnit.MILLISECONDS);
+          }
+        });
   }
 
   /** One connection: send, read the echo, close, start the next cycle. */
@@ -124,8 +125,9 @@ final class ConnectRate {
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
+    public void channelActive(ChannelHandlerContext ctx) {
       ctx.channel().writeAndFlush(request.duplicate(), ctx.channel().voidPromise());
+      ctx.fireChannelActive();
     }
 
     @Override
@@ -148,9 +150,9 @@ final class ConnectRate {
       ctx.fireChannelInactive();
       if (!ok) {
         errors.increment();
-        context.runOnContext(v -> vertx.setTimer(1, id -> cycle(context, done)));
+        ctx.channel().eventLoop().schedule(() -> cycle(context, done), 1, TimeUnit.MILLISECONDS);
       } else {
-        context.runOnContext(v -> cycle(context, done));
+        ctx.channel().eventLoop().execute(() -> cycle(context, done));
       }
     }
 

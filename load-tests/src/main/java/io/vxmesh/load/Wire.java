@@ -31,6 +31,45 @@ final class Wire {
     return ch;
   }
 
+  /**
+   * A listening channel on Vert.x's event loops and transport (native epoll), without Vert.x's
+   * NetServer (its acceptor thread hands every connection to an event loop, and each gets a
+   * NetSocket): each accepted channel gets half-closure and {@code handler}'s handler. For
+   * connection-rate runs the backend must cost as little per connection as the proxies.
+   */
+  static io.netty.channel.ChannelFuture listen(io.vertx.core.Vertx vertx, String host, int port,
+      java.util.function.Function<Channel, ChannelHandler> handler) {
+    io.vertx.core.internal.VertxInternal vx = (io.vertx.core.internal.VertxInternal) vertx;
+    io.netty.bootstrap.ServerBootstrap b = new io.netty.bootstrap.ServerBootstrap()
+        .group(vx.acceptorEventLoopGroup(), vx.nettyEventLoopGroup())
+        .channelFactory(vx.transport().serverChannelFactory(false))
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .childHandler(new io.netty.channel.ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast(NAME, handler.apply(ch));
+          }
+        });
+    return b.bind(host, port);
+  }
+
+  /**
+   * Connects a bare channel on {@code loop} (no NetClient, no NetSocket) with {@code handler} as its
+   * only handler; the handler sees {@code channelActive} once connected.
+   */
+  static io.netty.channel.ChannelFuture connect(io.vertx.core.Vertx vertx, io.netty.channel.EventLoop loop,
+      String host, int port, int timeoutMs, ChannelHandler handler) {
+    io.vertx.core.internal.VertxInternal vx = (io.vertx.core.internal.VertxInternal) vertx;
+    return new io.netty.bootstrap.Bootstrap()
+        .group(loop)
+        .channelFactory(vx.transport().channelFactory(false))
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMs)
+        .handler(handler)
+        .connect(new java.net.InetSocketAddress(host, port));
+  }
+
   static void allowHalfClosure(Channel ch) {
     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
   }
