@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class IdleHold {
 
   record Options(Target target, int connections, int concurrency, int size, Duration settle, Duration hold,
-      List<Long> pids) {
+      List<Long> pids, boolean jvmTrim) {
     Options {
       if (connections < 1 || connections > 50_000) {
         throw new IllegalArgumentException("--connections must be 1-50000, got " + connections);
@@ -59,8 +59,26 @@ final class IdleHold {
     return new IdleHold(vertx, o).go();
   }
 
+  /** The summed RSS of the --pid processes (-1 without), read on a worker after an optional trim. */
+  private Future<Long> rss() {
+    if (o.pids().isEmpty()) {
+      return Future.succeededFuture(-1L);
+    }
+    return vertx.executeBlocking(() -> {
+      if (o.jvmTrim()) {
+        for (long pid : o.pids()) {
+          Rss.trimJvm(pid);
+        }
+      }
+      return Rss.kib(o.pids());
+    }, false);
+  }
+
   private Future<JsonObject> go() {
-    long rssBefore = o.pids().isEmpty() ? -1 : Rss.kib(o.pids());
+    return rss().compose(this::open);
+  }
+
+  private Future<JsonObject> open(long rssBefore) {
     client = Drivers.client(vertx, 5_000);
     long t0 = System.nanoTime();
     List<Future<Void>> lanes = new ArrayList<>();
@@ -76,8 +94,8 @@ final class IdleHold {
         id -> result.tryFail(new IllegalStateException("idle run did not finish in time")));
     Future.join(lanes).onComplete(opened -> {
       double openSeconds = (System.nanoTime() - t0) / 1e9;
-      vertx.setTimer(Math.max(1, o.settle().toMillis()), s -> {
-        long rssAfter = o.pids().isEmpty() ? -1 : Rss.kib(o.pids());
+      vertx.setTimer(Math.max(1, o.settle().toMillis()), s -> rss().onComplete(measured -> {
+        long rssAfter = measured.succeeded() ? measured.result() : -1;
         vertx.setTimer(Math.max(1, o.hold().toMillis()), h -> {
           int established;
           closing = true;
@@ -100,6 +118,7 @@ final class IdleHold {
             r.put("pids", new io.vertx.core.json.JsonArray(new ArrayList<>(o.pids())))
                 .put("rss_before_kib", rssBefore)
                 .put("rss_after_kib", rssAfter)
+                .put("jvm_trim", o.jvmTrim())
                 .put("rss_per_connection_bytes", established == 0 ? 0
                     : Math.round((rssAfter - rssBefore) * 1024.0 / established));
           }
@@ -110,7 +129,7 @@ final class IdleHold {
             result.tryComplete(r);
           }
         });
-      });
+      }));
     });
     return result.future();
   }

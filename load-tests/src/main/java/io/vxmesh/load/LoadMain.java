@@ -197,6 +197,11 @@ public final class LoadMain {
     @Option(names = "--pid", paramLabel = "PID", description = "Process(es) whose summed RSS is read before and after (repeatable).")
     List<Long> pids = new ArrayList<>();
 
+    @Option(names = "--jvm-trim", description = "The --pid processes are JVMs: before each RSS reading, ask them "
+        + "to return the native memory they freed (jcmd PID System.trim_native_heap, what the vxmesh launcher's "
+        + "-XX:TrimNativeHeapInterval does every 30 s), so JIT scratch memory is not counted per connection.")
+    boolean jvmTrim;
+
     @Option(names = "--label", paramLabel = "TEXT", description = "Copied into the JSON result.")
     String label;
 
@@ -204,7 +209,7 @@ public final class LoadMain {
     public Integer call() throws Exception {
       Target t = Target.parse(target);
       IdleHold.Options o = new IdleHold.Options(t, connections, concurrency, 64, bounded("--settle", settle),
-          bounded("--hold", hold), pids);
+          bounded("--hold", hold), pids, jvmTrim);
       return runToCompletion(1, vertx -> IdleHold.run(vertx, o), label);
     }
   }

@@ -12,6 +12,31 @@ final class Rss {
 
   private Rss() {}
 
+  /**
+   * Asks the JVM {@code pid} to return the native memory it has freed to the OS ({@code jcmd PID
+   * System.trim_native_heap}, with the jcmd beside this JVM's java). Blocking: call it from a worker.
+   */
+  static void trimJvm(long pid) {
+    Path self = Path.of(ProcessHandle.current().info().command().orElse("java"));
+    Path jcmd = self.resolveSibling("jcmd");
+    try {
+      Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "System.trim_native_heap")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(jcmd + " " + pid + " System.trim_native_heap did not finish in 30 s");
+      }
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException(jcmd + " " + pid + " System.trim_native_heap exited " + p.exitValue());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + jcmd + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while trimming process " + pid, e);
+    }
+  }
+
   /** The summed VmRSS of {@code pids} in KiB. */
   static long kib(List<Long> pids) {
     long sum = 0;

@@ -171,10 +171,22 @@ class DriverTest {
   void idleHoldsEveryConnectionAndReadsRss() throws Exception {
     long self = ProcessHandle.current().pid();
     JsonObject r = await(IdleHold.run(vertx, new IdleHold.Options(target("echo"), 100, 16, 64,
-        Duration.ofMillis(50), Duration.ofMillis(100), List.of(self))));
+        Duration.ofMillis(50), Duration.ofMillis(100), List.of(self), false)));
     assertEquals(100, r.getInteger("established"), r.encode());
     assertEquals(0L, r.getLong("failed"), r.encode());
     assertEquals(0L, r.getLong("dropped_while_held"), r.encode());
+    assertTrue(r.getLong("rss_before_kib") > 0 && r.getLong("rss_after_kib") > 0, r.encode());
+    assertEquals(false, r.getBoolean("jvm_trim"), r.encode());
+  }
+
+  /** --jvm-trim: the JVM (here the test's own) is trimmed through jcmd before each reading. */
+  @Test
+  void idleWithJvmTrimReadsRssAfterTrimming() throws Exception {
+    long self = ProcessHandle.current().pid();
+    JsonObject r = await(IdleHold.run(vertx, new IdleHold.Options(target("echo"), 20, 4, 64,
+        Duration.ofMillis(50), Duration.ofMillis(50), List.of(self), true)));
+    assertEquals(20, r.getInteger("established"), r.encode());
+    assertEquals(true, r.getBoolean("jvm_trim"), r.encode());
     assertTrue(r.getLong("rss_before_kib") > 0 && r.getLong("rss_after_kib") > 0, r.encode());
   }
 
