@@ -89,7 +89,7 @@ public final class Backend implements AutoCloseable {
 
   private Future<?> tcp(String address, int port, String kind, java.util.function.Function<Channel, ChannelInboundHandlerAdapter> handler) {
     io.vertx.core.Promise<Void> bound = io.vertx.core.Promise.promise();
-    io.netty.channel.ChannelFuture f = Wire.listen(vertx, address, port, handler::apply);
+    io.netty.channel.ChannelFuture f = Wire.listen(vertx, address, port, handler);
     f.addListener(done -> {
       if (done.isSuccess()) {
         servers.add(f.channel());

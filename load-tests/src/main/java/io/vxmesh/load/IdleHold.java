@@ -95,7 +95,17 @@ final class IdleHold {
     Future.join(lanes).onComplete(opened -> {
       double openSeconds = (System.nanoTime() - t0) / 1e9;
       vertx.setTimer(Math.max(1, o.settle().toMillis()), s -> rss().onComplete(measured -> {
-        long rssAfter = measured.succeeded() ? measured.result() : -1;
+        if (measured.failed()) {
+          closing = true;
+          synchronized (open) {
+            open.forEach(Channel::close);
+          }
+          vertx.cancelTimer(guard);
+          client.close();
+          result.tryFail(measured.cause());
+          return;
+        }
+        long rssAfter = measured.result();
         vertx.setTimer(Math.max(1, o.hold().toMillis()), h -> {
           int established;
           closing = true;

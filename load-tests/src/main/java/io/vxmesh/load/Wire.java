@@ -38,7 +38,7 @@ final class Wire {
    * connection-rate runs the backend must cost as little per connection as the proxies.
    */
   static io.netty.channel.ChannelFuture listen(io.vertx.core.Vertx vertx, String host, int port,
-      java.util.function.Function<Channel, ChannelHandler> handler) {
+      java.util.function.Function<Channel, ? extends ChannelHandler> handler) {
     io.vertx.core.internal.VertxInternal vx = (io.vertx.core.internal.VertxInternal) vertx;
     io.netty.bootstrap.ServerBootstrap b = new io.netty.bootstrap.ServerBootstrap()
         .group(vx.acceptorEventLoopGroup(), vx.nettyEventLoopGroup())

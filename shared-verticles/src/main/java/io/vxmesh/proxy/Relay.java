@@ -128,8 +128,9 @@ final class Relay {
   /**
    * One side sent FIN: pass it on once what it sent before is flushed. When that was the second
    * FIN, both directions are done and both channels close after their last flush; the close sends
-   * the FIN, so the last shutdown is not issued separately (each one costs a system call and, in
-   * Netty, an exception with a stack trace; nothing is left unread, so the close is not a reset).
+   * the FIN, so the last shutdown is not issued separately (a system call saved; nothing is left
+   * unread, so the close is not a reset). The first FIN is passed on with {@link
+   * Sockets#shutdownOutput}, and after it the peer closes on its own FIN (half-closure off).
    */
   private void inputShutdown(Side side) {
     if (side.inputDone) {
