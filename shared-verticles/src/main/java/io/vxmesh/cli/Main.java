@@ -36,6 +36,12 @@ public final class Main {
               // exiting anyway
             }
           }, "vxmesh-shutdown"));
+          if (JitPriority.startNice() > 0) {
+            // Start-up is over at the first /ready (or after 10 s in any case): the JIT gets its CPU back.
+            running.runtime().readiness().firstReady().toCompletableFuture()
+                .completeOnTimeout(null, 10, java.util.concurrent.TimeUnit.SECONDS)
+                .thenRunAsync(JitPriority::restore, r -> Thread.ofVirtual().name("vxmesh-jit-priority").start(r));
+          }
           started.complete(KEEP_RUNNING);
         } else {
           log.severe("vxmesh could not start: " + ar.cause().getMessage());

@@ -199,12 +199,15 @@ public final class ProxyLauncher {
         cfg.drainTimeout());
     AdminVerticle admin = new AdminVerticle(rt, cfg.adminHost(), cfg.adminPort());
     DeploymentOptions one = new DeploymentOptions();
-    return vertx.deployVerticle(admin, one)
+    // The admin server binds while the mesh is read and compiled (it reads the runtime on request
+    // only); either failing fails the start.
+    Future<String> adminUp = vertx.deployVerticle(admin, one)
         .recover(e -> Future.failedFuture(new IllegalStateException(
-            "cannot serve admin on " + cfg.adminHost() + ":" + cfg.adminPort() + ": " + e.getMessage(), e)))
-        .compose(id -> vertx.deployVerticle(new TableVerticle(cfg.identity(), rt), one))
+            "cannot serve admin on " + cfg.adminHost() + ":" + cfg.adminPort() + ": " + e.getMessage(), e)));
+    Future<?> meshUp = vertx.deployVerticle(new TableVerticle(cfg.identity(), rt), one)
         .compose(id -> module.deploy(vertx, rt, cfg))
-        .compose(id -> deployMeshSource(vertx, cfg, rt))
+        .compose(id -> deployMeshSource(vertx, cfg, rt));
+    return Future.all(adminUp, meshUp)
         .map(id -> {
           LOG.info("vxmesh " + cfg.role().name().toLowerCase() + " started: namespace " + cfg.namespace()
               + ", labels " + cfg.labels() + ", mesh from " + describeSource(cfg)

@@ -5,6 +5,7 @@ import io.vxmesh.cli.CommonOptions;
 import io.vxmesh.cli.Main;
 import io.vxmesh.cli.PodIdentityOptions;
 import io.vxmesh.cli.ValidateCommand;
+import io.vxmesh.cli.Warmup;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,6 +51,7 @@ public final class SidecarMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    Warmup.start(); // while picocli builds its model
     int code = new CommandLine(new SidecarMain()).execute(args);
     if (code != Main.KEEP_RUNNING) {
       System.exit(code);

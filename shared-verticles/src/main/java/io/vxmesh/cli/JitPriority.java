@@ -1,0 +1,83 @@
+package io.vxmesh.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Puts the JIT compiler threads back at normal priority once the proxy is ready. The launcher may
+ * start the JVM with its compiler threads at a lower priority ({@code -XX:CompilerThreadPriority},
+ * announced as {@code -Dvxmesh.jitNice=N}): they then leave the CPUs to start-up work, which
+ * reaches {@code /ready} sooner, but under load the same nice value starves them (a CPU-bound event
+ * loop leaves them a tenth of its CPU, and connection set-up stayed ~25 % dearer after 20 s of
+ * load). Raising a priority back needs CAP_SYS_NICE, which the launcher's default (root only)
+ * has; without it the threads keep the lower priority and this says so at debug level.
+ */
+public final class JitPriority {
+  private static final Logger LOG = Logger.getLogger(JitPriority.class.getName());
+  /** The system property the launcher sets with the compiler threads' nice value. */
+  public static final String PROPERTY = "vxmesh.jitNice";
+
+  private JitPriority() {}
+
+  /** The nice value the launcher gave the compiler threads, or 0 when it left them alone. */
+  public static int startNice() {
+    return Integer.getInteger(PROPERTY, 0);
+  }
+
+  /** Thread ids of this JVM's JIT compiler threads (Linux: their names in /proc/self/task). */
+  static List<String> compilerThreads(Path tasks) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(tasks)) {
+      for (Path task : dir) {
+        String comm;
+        try {
+          comm = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip();
+        } catch (IOException gone) {
+          continue; // the thread ended while we listed
+        }
+        if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+          out.add(task.getFileName().toString());
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Blocking (run it on a worker or virtual thread): sets the compiler threads' nice value to 0
+   * with {@code renice}. True when every one was changed.
+   */
+  public static boolean restore() {
+    try {
+      List<String> tids = compilerThreads(Path.of("/proc/self/task"));
+      if (tids.isEmpty()) {
+        return false;
+      }
+      List<String> cmd = new ArrayList<>(List.of("renice", "0", "-p"));
+      cmd.addAll(tids);
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      boolean exited = p.waitFor(5, TimeUnit.SECONDS);
+      boolean ok = exited && p.exitValue() == 0;
+      if (!exited) {
+        p.destroyForcibly();
+      }
+      LOG.fine(ok ? "JIT compiler threads " + tids + " back at nice 0"
+          : "JIT compiler threads " + tids + " keep nice " + startNice() + " (renice: " + out + ")");
+      return ok;
+    } catch (IOException | RuntimeException e) {
+      LOG.fine("JIT compiler threads keep nice " + startNice() + ": " + e.getMessage());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package io.vxmesh.cli;
+
+import io.vertx.core.json.JsonObject;
+import io.vxmesh.compile.CompiledMesh;
+import io.vxmesh.compile.MeshCompiler;
+import io.vxmesh.compile.ProxyIdentity;
+import io.vxmesh.compile.ProxyTable;
+import io.vxmesh.model.MeshSnapshot;
+import io.vxmesh.resource.Finding;
+import io.vxmesh.resource.ResourceParser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Start-up work that needs no flag, done on a thread of its own while {@code main} builds the
+ * command line and parses the flags (picocli takes ~150 ms of a start, on one CPU): Netty's epoll
+ * library is loaded, and a small mesh is parsed, compiled, digested and specialised for a gateway
+ * and a sidecar, so that the classes, serialisers and interpreter state of that path are ready when
+ * the real configuration arrives. Nothing it builds is kept: Jackson caches its serialisers, and the
+ * JVM its initialised classes. A failure here is logged at debug level and changes nothing (the real
+ * start does the same work again and reports its own errors).
+ */
+public final class Warmup {
+  private static final Logger LOG = Logger.getLogger(Warmup.class.getName());
+
+  /** A gateway, its route, the Service and Pod behind it, SMI policy and an egress rule. */
+  static final String SAMPLE = """
+      apiVersion: networking.istio.io/v1beta1
+      kind: Gateway
+      metadata: {name: warmup, namespace: istio-system}
+      spec:
+        selector: {istio: warmup}
+        servers: [{port: {number: 15999, name: tcp, protocol: TCP}, hosts: ["*"]}]
+      ---
+      apiVersion: networking.istio.io/v1beta1
+      kind: VirtualService
+      metadata: {name: warmup, namespace: default}
+      spec:
+        hosts: ["*"]
+        gateways: [istio-system/warmup]
+        tcp:
+        - match: [{port: 15999}]
+          route: [{destination: {host: warmup.default.svc.cluster.local, port: {number: 15998}}}]
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata: {name: warmup, namespace: default}
+      spec:
+        clusterIP: 10.96.0.10
+        selector: {app: warmup}
+        ports: [{name: tcp, port: 15998}]
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: warmup-0, namespace: default, labels: {app: warmup}}
+      spec: {serviceAccountName: warmup}
+      status: {phase: Running, podIP: 127.0.0.1}
+      ---
+      apiVersion: access.smi-spec.io/v1alpha3
+      kind: TrafficTarget
+      metadata: {name: warmup, namespace: default}
+      spec:
+        destination: {kind: ServiceAccount, name: warmup, namespace: default}
+        sources: [{kind: ServiceAccount, name: warmup, namespace: default}]
+        rules: [{kind: TCPRoute, name: warmup}]
+      ---
+      apiVersion: specs.smi-spec.io/v1alpha4
+      kind: TCPRoute
+      metadata: {name: warmup, namespace: default}
+      spec: {matches: {ports: [15998]}}
+      ---
+      apiVersion: policy.openservicemesh.io/v1alpha1
+      kind: Egress
+      metadata: {name: warmup, namespace: default}
+      spec:
+        sources: [{kind: ServiceAccount, name: warmup, namespace: default}]
+        hosts: [example.com]
+        ports: [{number: 443, protocol: https}]
+      """;
+
+  private Warmup() {}
+
+  /** Starts the warm-up on a daemon thread and returns at once. */
+  public static Thread start() {
+    return Thread.ofPlatform().name("vxmesh-warmup").daemon().start(Warmup::run);
+  }
+
+  /** The warm-up itself; false when a step failed (logged; no effect on the proxy). */
+  static boolean run() {
+    try {
+      io.netty.channel.epoll.Epoll.isAvailable();
+      new JsonObject().put("warmup", 1).toBuffer();
+      exercise();
+      return true;
+    } catch (RuntimeException | LinkageError e) {
+      LOG.log(Level.FINE, "start-up warm-up failed (no effect on the proxy)", e);
+      return false;
+    }
+  }
+
+  /** What the sample gives: parser and compiler findings, and the tables of a gateway and a sidecar. */
+  record Exercise(List<Finding> findings, CompiledMesh mesh, ProxyTable gateway, ProxyTable sidecar) {}
+
+  /** Parses, compiles (with its digest) and specialises the sample, as a proxy does with the real mesh. */
+  static Exercise exercise() {
+    ResourceParser.Result parsed = ResourceParser.parse("warm-up.yaml", SAMPLE);
+    CompiledMesh mesh = MeshCompiler.compile(MeshSnapshot.of(parsed.resources()));
+    List<Finding> findings = new ArrayList<>(parsed.findings());
+    findings.addAll(mesh.findings());
+    return new Exercise(findings, mesh,
+        mesh.forProxy(ProxyIdentity.gateway("istio-system", Map.of("istio", "warmup")), "warmup"),
+        mesh.forProxy(ProxyIdentity.sidecar("default", "warmup-0", "warmup", Map.of("app", "warmup")), "warmup"));
+  }
+}

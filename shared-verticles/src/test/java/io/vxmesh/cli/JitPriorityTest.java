@@ -1,0 +1,71 @@
+package io.vxmesh.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Finding the JIT compiler threads, and putting them back at nice 0 (root only). */
+class JitPriorityTest {
+
+  @Test
+  void compilerThreadsAreFoundByTheirNames(@TempDir Path tasks) throws IOException {
+    task(tasks, "101", "java");
+    task(tasks, "102", "C2 CompilerThre");
+    task(tasks, "103", "C1 CompilerThre");
+    task(tasks, "104", "vert.x-eventloo");
+    Files.createDirectories(tasks.resolve("105")); // a thread that ended while listed: no comm
+    assertEquals(List.of("102", "103"), JitPriority.compilerThreads(tasks).stream().sorted().toList());
+  }
+
+  @Test
+  void restorePutsTheCompilerThreadsBackAtNiceZero() throws Exception {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs Linux /proc");
+    assumeTrue("root".equals(System.getProperty("user.name")), "putting a priority back needs root (CAP_SYS_NICE)");
+    assumeTrue(canRun("renice", "--version") || canRun("renice", "-h"), "needs renice");
+    List<String> tids = JitPriority.compilerThreads(Path.of("/proc/self/task"));
+    assumeTrue(!tids.isEmpty(), "this JVM runs without JIT compiler threads");
+    Process lower = new ProcessBuilder(concat(List.of("renice", "10", "-p"), tids)).redirectErrorStream(true).start();
+    lower.getInputStream().readAllBytes();
+    assertEquals(0, lower.waitFor());
+    tids.forEach(t -> assertEquals(10, nice(t), "lowered first"));
+    assertEquals(true, JitPriority.restore());
+    tids.forEach(t -> assertEquals(0, nice(t), "thread " + t + " back at nice 0"));
+  }
+
+  private static void task(Path tasks, String tid, String comm) throws IOException {
+    Files.createDirectories(tasks.resolve(tid));
+    Files.writeString(tasks.resolve(tid).resolve("comm"), comm + "\n");
+  }
+
+  /** Field 19 of /proc/self/task/TID/stat (after the parenthesised name, which may hold spaces). */
+  private static int nice(String tid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/task", tid, "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Integer.parseInt(f[16]); // fields from 3 on: nice is field 19
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+  }
+
+  private static boolean canRun(String... cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      p.waitFor();
+      return true;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+}
