@@ -16,8 +16,7 @@ public final class Readiness {
   }
 
   public void met(String name) {
-    pending.remove(name);
-    if (pending.isEmpty()) {
+    if (pending.remove(name) != null && pending.isEmpty()) {
       firstReady.complete(null);
     }
   }
