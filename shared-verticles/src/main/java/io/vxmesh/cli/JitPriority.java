@@ -11,12 +11,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Puts the JIT compiler threads back at normal priority once the proxy is ready. The launcher may
+ * Puts the JIT compiler threads back at the process's priority once the proxy is ready. The launcher may
  * start the JVM with its compiler threads at a lower priority ({@code -XX:CompilerThreadPriority},
  * announced as {@code -Dvxmesh.jitNice=N}): they then leave the CPUs to start-up work, which
  * reaches {@code /ready} sooner, but under load the same nice value starves them (a CPU-bound event
  * loop leaves them a tenth of its CPU, and connection set-up stayed ~25 % dearer after 20 s of
- * load). Raising a priority back needs CAP_SYS_NICE, which the launcher's default (root only)
+ * load). They go back to the nice value the process itself runs at (read from /proc/self/stat: a
+ * proxy started with {@code nice -n -5} gets its JIT at -5, not 0). Raising a priority back needs CAP_SYS_NICE, which the launcher's default (root only)
  * has; without it the threads keep the lower priority and this says so at debug level.
  */
 public final class JitPriority {
@@ -51,8 +52,25 @@ public final class JitPriority {
   }
 
   /**
-   * Blocking (run it on a worker or virtual thread): sets the compiler threads' nice value to 0
-   * with {@code renice}. True when every one was changed.
+   * The nice value in a /proc stat line: field 19, counted after the parenthesised command name
+   * (which may hold spaces and parentheses itself).
+   */
+  static int niceOf(String stat) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).strip().split(" ");
+    if (f.length < 17) {
+      throw new IllegalArgumentException("not a /proc stat line: " + stat);
+    }
+    return Integer.parseInt(f[16]); // f[0] is field 3 (state)
+  }
+
+  /** The nice value of the process (its main thread), which the compiler threads go back to. */
+  static int processNice() throws IOException {
+    return niceOf(Files.readString(Path.of("/proc/self/stat"), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Blocking (run it on a worker or virtual thread): sets the compiler threads' nice value to the
+   * process's with {@code renice}. True when every one was changed.
    */
   public static boolean restore() {
     try {
@@ -60,7 +78,8 @@ public final class JitPriority {
       if (tids.isEmpty()) {
         return false;
       }
-      List<String> cmd = new ArrayList<>(List.of("renice", "0", "-p"));
+      int nice = processNice();
+      List<String> cmd = new ArrayList<>(List.of("renice", Integer.toString(nice), "-p"));
       cmd.addAll(tids);
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -69,7 +88,7 @@ public final class JitPriority {
       if (!exited) {
         p.destroyForcibly();
       }
-      LOG.fine(ok ? "JIT compiler threads " + tids + " back at nice 0"
+      LOG.fine(ok ? "JIT compiler threads " + tids + " back at nice " + nice
           : "JIT compiler threads " + tids + " keep nice " + startNice() + " (renice: " + out + ")");
       return ok;
     } catch (IOException | RuntimeException e) {

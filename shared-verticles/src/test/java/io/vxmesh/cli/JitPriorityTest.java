@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Finding the JIT compiler threads, and putting them back at nice 0 (root only). */
+/** Finding the JIT compiler threads, and putting them back at the process's nice value (root only). */
 class JitPriorityTest {
 
   @Test
@@ -24,7 +24,15 @@ class JitPriorityTest {
   }
 
   @Test
-  void restorePutsTheCompilerThreadsBackAtNiceZero() throws Exception {
+  void theNiceValueIsReadAfterACommandNameWithSpacesAndParentheses() {
+    String line = "4242 (C2 Compiler (x)) S 1 4242 4242 0 -1 4194560 100 0 0 0 7 3 0 0 15 -5 24 0 123 4 5";
+    assertEquals(-5, JitPriority.niceOf(line));
+    assertEquals(0, JitPriority.niceOf(line.replace(" 15 -5 ", " 20 0 ")));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> JitPriority.niceOf("1 (x) S 1"));
+  }
+
+  @Test
+  void restorePutsTheCompilerThreadsBackAtTheProcessNice() throws Exception {
     assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs Linux /proc");
     assumeTrue("root".equals(System.getProperty("user.name")), "putting a priority back needs root (CAP_SYS_NICE)");
     assumeTrue(canRun("renice", "--version") || canRun("renice", "-h"), "needs renice");
@@ -35,7 +43,8 @@ class JitPriorityTest {
     assertEquals(0, lower.waitFor());
     tids.forEach(t -> assertEquals(10, nice(t), "lowered first"));
     assertEquals(true, JitPriority.restore());
-    tids.forEach(t -> assertEquals(0, nice(t), "thread " + t + " back at nice 0"));
+    int processNice = JitPriority.processNice();
+    tids.forEach(t -> assertEquals(processNice, nice(t), "thread " + t + " back at the process's nice"));
   }
 
   private static void task(Path tasks, String tid, String comm) throws IOException {
@@ -47,8 +56,7 @@ class JitPriorityTest {
   private static int nice(String tid) {
     try {
       String stat = Files.readString(Path.of("/proc/self/task", tid, "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Integer.parseInt(f[16]); // fields from 3 on: nice is field 19
+      return JitPriority.niceOf(stat);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
