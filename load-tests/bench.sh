@@ -228,7 +228,7 @@ measure() { # measure LABEL ECHO SOURCE SINK IPERF [PID...]
   driver rr "$label" --target "127.0.0.1:$echo" --connections "$rr_connections" --warmup "$warmup" --duration "$duration" "${rss_pids[@]}"
   driver connrate "$label" --target "127.0.0.1:$echo" --workers "$workers" --warmup "$warmup" --duration "$duration" "${rss_pids[@]}"
   if [ "${skip_idle:-0}" = 0 ]; then
-    driver idle "$label" --target "127.0.0.1:$echo" --connections "$idle_connections" "${rss_pids[@]}"
+    driver idle "$label" --target "127.0.0.1:$echo" --connections "$idle_connections" --settle 5s "${rss_pids[@]}"
   fi
 }
 
@@ -407,12 +407,15 @@ EOF
   await "vxmesh /ready" 30 ready
   timeout 60 "${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" connrate --target "127.0.0.1:$vx_echo" \
     --warmup 0s --duration 2s --workers "$workers" >/dev/null 2>>"$work/driver.err" || true
-  # The JIT compiles for a while after that burst, and frees its scratch memory to malloc, not to
-  # the kernel: both readings are taken after the JVM returns what it freed (--jvm-trim; the
-  # launcher's -XX:TrimNativeHeapInterval does the same every 30 s), so that memory is not counted
-  # per connection. The heap the connections make grow is.
-  sleep 2
-  driver idle vxmesh --target "127.0.0.1:$vx_echo" --connections "$idle_connections" --pid "$gw_pid" --jvm-trim
+  # The JIT compiles for a while after that burst, and again for 1-2 s after the 1000 connects (the
+  # paths they take), and frees its scratch memory to malloc, not to the kernel: both readings are
+  # taken after the JVM returns what it freed (--jvm-trim; the launcher's -XX:TrimNativeHeapInterval
+  # does the same every 30 s), and the second 5 s after the last connect (--settle), when the JIT is
+  # done: read after 1 s, 12-17 MiB of compiler scratch memory still in use counted as 12-17 KiB
+  # per connection. The heap the connections make grow is counted. The baseline waits as long.
+  sleep 5
+  driver idle vxmesh --target "127.0.0.1:$vx_echo" --connections "$idle_connections" --pid "$gw_pid" --jvm-trim \
+    --settle 5s
   stop_pid "$gw_pid"
   access_lines=$(wc -l < "$work/vxmesh-access.log")
   echo "  vxmesh access log: $access_lines lines" >&2

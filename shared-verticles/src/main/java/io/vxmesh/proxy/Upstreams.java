@@ -22,19 +22,35 @@ import java.net.InetSocketAddress;
  * last handler; whoever takes it adds handlers before the tail. A FIN closes it unless its new
  * owner allows half-closure (the relay does). Host names (HTTP egress) are resolved by Vert.x's
  * resolver, off the event loop.
+ *
+ * <p>On epoll, an IPv4 destination gets an AF_INET socket: Netty's default is a dual-stack AF_INET6
+ * socket, which costs every upstream connection an {@code IPV6_V6ONLY} system call and the kernel's
+ * v4-mapped address handling.
  */
 public final class Upstreams {
   private final ChannelFactory<? extends Channel> channels;
+  private final ChannelFactory<? extends Channel> ipv4Channels;
   private final AddressResolverGroup<InetSocketAddress> resolver;
 
-  private Upstreams(ChannelFactory<? extends Channel> channels, AddressResolverGroup<InetSocketAddress> resolver) {
+  private Upstreams(ChannelFactory<? extends Channel> channels, ChannelFactory<? extends Channel> ipv4Channels,
+      AddressResolverGroup<InetSocketAddress> resolver) {
     this.channels = channels;
+    this.ipv4Channels = ipv4Channels;
     this.resolver = resolver;
   }
 
   public static Upstreams of(Vertx vertx) {
     VertxInternal vx = (VertxInternal) vertx;
-    return new Upstreams(vx.transport().channelFactory(false), vx.nameResolver().nettyAddressResolverGroup());
+    ChannelFactory<? extends Channel> channels = vx.transport().channelFactory(false);
+    ChannelFactory<? extends Channel> ipv4 = vx.transport() instanceof io.vertx.core.impl.transports.EpollTransport
+        ? () -> new io.netty.channel.epoll.EpollSocketChannel(io.netty.channel.socket.SocketProtocolFamily.INET)
+        : channels;
+    return new Upstreams(channels, ipv4, vx.nameResolver().nettyAddressResolverGroup());
+  }
+
+  /** Whether IPv4 destinations get a socket of their own family (epoll), for tests. */
+  boolean ipv4Sockets() {
+    return ipv4Channels != channels;
   }
 
   /**
@@ -63,7 +79,7 @@ public final class Upstreams {
    * and resolver lookup would be built per connection).
    */
   private void open(EventLoop loop, InetSocketAddress address, long timeoutMs, Promise<Channel> promise) {
-    Channel ch = channels.newChannel();
+    Channel ch = (address.getAddress() instanceof java.net.Inet4Address ? ipv4Channels : channels).newChannel();
     ChannelConfig c = ch.config();
     c.setAllocator(VertxByteBufAllocator.POOLED_ALLOCATOR);
     c.setAutoRead(false);
