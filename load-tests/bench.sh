@@ -22,7 +22,7 @@
 # JVM finish compiling the hot paths, so the figures are steady state. Prints one table with the
 # vxmesh/HAProxy ratio of each figure and writes it as JSON (default
 # load-tests/target/bench/bench.json). Every process it starts is killed by PID on exit. About
-# 3.5 minutes with the defaults.
+# 4.5 minutes with the defaults (plus the packages' installation the first time).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
