@@ -34,11 +34,16 @@ class WarmupTest {
   }
 
   @Test
-  void runReportsSuccessAndTheThreadIsADaemon() throws InterruptedException {
+  void runReportsSuccessAndTheThreadsAreDaemons() throws InterruptedException {
     assertTrue(Warmup.run());
-    Thread t = Warmup.start();
-    assertTrue(t.isDaemon(), "the warm-up must never keep a process alive");
-    t.join(30_000);
-    assertFalse(t.isAlive());
+    assertEquals(1, Warmup.start(1).size(), "one CPU: one thread does both steps");
+    List<Thread> threads = new java.util.ArrayList<>(Warmup.start(2));
+    assertEquals(2, threads.size(), "two CPUs: Netty and the mesh on threads of their own");
+    threads.addAll(Warmup.start(1));
+    for (Thread t : threads) {
+      assertTrue(t.isDaemon(), "the warm-up must never keep a process alive: " + t.getName());
+      t.join(30_000);
+      assertFalse(t.isAlive(), t.getName());
+    }
   }
 }
