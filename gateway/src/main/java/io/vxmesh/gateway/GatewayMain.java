@@ -85,6 +85,7 @@ public final class GatewayMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    io.vxmesh.cli.JitPriority.lowerAtStart();
     Warmup.start(); // while picocli builds its model
     int code = new CommandLine(new GatewayMain()).execute(args);
     if (code != Main.KEEP_RUNNING) {

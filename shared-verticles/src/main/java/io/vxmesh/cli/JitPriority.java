@@ -11,25 +11,54 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Puts the JIT compiler threads back at the process's priority once the proxy is ready. The launcher may
- * start the JVM with its compiler threads at a lower priority ({@code -XX:CompilerThreadPriority},
- * announced as {@code -Dvxmesh.jitNice=N}): they then leave the CPUs to start-up work, which
- * reaches {@code /ready} sooner, but under load the same nice value starves them (a CPU-bound event
- * loop leaves them a tenth of its CPU, and connection set-up stayed ~25 % dearer after 20 s of
- * load). They go back to the nice value the process itself runs at (read from /proc/self/stat: a
- * proxy started with {@code nice -n -5} gets its JIT at -5, not 0). Raising a priority back needs CAP_SYS_NICE, which the launcher's default (root only)
- * has; without it the threads keep the lower priority and this says so at debug level.
+ * Runs the JIT compiler threads at a lower priority while the proxy starts, and puts them back at
+ * the process's own priority once it is ready. The launcher asks for it with
+ * {@code -Dvxmesh.jitNice=N}: at the start of {@code main} the compiler threads are reniced to the
+ * process's nice value plus N (at most 19), so that they leave the CPUs to start-up work, which
+ * reaches {@code /ready} sooner; at the first {@code /ready} they go back to the process's nice
+ * value (read from /proc/self/stat), because under load a lower priority starves them (a CPU-bound
+ * event loop leaves them a tenth of its CPU, and connection set-up stayed ~25 % dearer after 20 s).
+ *
+ * <p>This is done here with {@code renice} rather than with HotSpot's
+ * {@code -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority}: that policy also sets every Java
+ * thread to the nice value of its Java priority (0 for a normal thread), so a proxy started with
+ * {@code nice -n -5} had its event loops at 0. Raising a priority back needs CAP_SYS_NICE, which
+ * the launcher's default (root only) has; without it the threads keep the lower priority and this
+ * says so at debug level.
  */
 public final class JitPriority {
   private static final Logger LOG = Logger.getLogger(JitPriority.class.getName());
-  /** The system property the launcher sets with the compiler threads' nice value. */
+  /** The system property the launcher sets: how many nice levels below the process the JIT starts. */
   public static final String PROPERTY = "vxmesh.jitNice";
 
   private JitPriority() {}
 
-  /** The nice value the launcher gave the compiler threads, or 0 when it left them alone. */
+  /** How many nice levels below the process the launcher asked the compiler threads to start, or 0. */
   public static int startNice() {
-    return Integer.getInteger(PROPERTY, 0);
+    return Math.max(0, Integer.getInteger(PROPERTY, 0));
+  }
+
+  /** The start-up nice value of the compiler threads: {@code offset} below the process, at most 19. */
+  static int loweredNice(int processNice, int offset) {
+    return Math.min(19, processNice + offset);
+  }
+
+  /**
+   * When the launcher asked for it, lowers the compiler threads' priority on a daemon thread of
+   * its own (a {@code renice} costs a fork) and returns at once.
+   */
+  public static void lowerAtStart() {
+    int offset = startNice();
+    if (offset == 0) {
+      return;
+    }
+    Thread.ofPlatform().name("vxmesh-jit-priority").daemon().start(() -> {
+      try {
+        renice(loweredNice(processNice(), offset));
+      } catch (IOException | RuntimeException e) {
+        LOG.fine("JIT compiler threads keep the process's priority: " + e.getMessage());
+      }
+    });
   }
 
   /** Thread ids of this JVM's JIT compiler threads (Linux: their names in /proc/self/task). */
@@ -69,33 +98,40 @@ public final class JitPriority {
   }
 
   /**
-   * Blocking (run it on a worker or virtual thread): sets the compiler threads' nice value to the
-   * process's with {@code renice}. True when every one was changed.
+   * Blocking (run it on a worker or virtual thread): sets the compiler threads' nice value back to
+   * the process's with {@code renice}. True when every one was changed.
    */
   public static boolean restore() {
     try {
-      List<String> tids = compilerThreads(Path.of("/proc/self/task"));
-      if (tids.isEmpty()) {
-        return false;
-      }
-      int nice = processNice();
-      List<String> cmd = new ArrayList<>(List.of("renice", Integer.toString(nice), "-p"));
-      cmd.addAll(tids);
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      return renice(processNice());
+    } catch (IOException | RuntimeException e) {
+      LOG.fine("JIT compiler threads keep their start-up priority: " + e.getMessage());
+      return false;
+    }
+  }
+
+  /** Sets every compiler thread's nice value; true when renice changed them all. Blocking. */
+  static boolean renice(int nice) throws IOException {
+    List<String> tids = compilerThreads(Path.of("/proc/self/task"));
+    if (tids.isEmpty()) {
+      return false;
+    }
+    List<String> cmd = new ArrayList<>(List.of("renice", Integer.toString(nice), "-p"));
+    cmd.addAll(tids);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    try {
       boolean exited = p.waitFor(5, TimeUnit.SECONDS);
+      String out = exited ? new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip() : "timed out";
       boolean ok = exited && p.exitValue() == 0;
       if (!exited) {
         p.destroyForcibly();
       }
-      LOG.fine(ok ? "JIT compiler threads " + tids + " back at nice " + nice
-          : "JIT compiler threads " + tids + " keep nice " + startNice() + " (renice: " + out + ")");
+      LOG.fine(ok ? "JIT compiler threads " + tids + " at nice " + nice
+          : "JIT compiler threads " + tids + " not set to nice " + nice + " (renice: " + out + ")");
       return ok;
-    } catch (IOException | RuntimeException e) {
-      LOG.fine("JIT compiler threads keep nice " + startNice() + ": " + e.getMessage());
-      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      p.destroyForcibly();
       return false;
     }
   }

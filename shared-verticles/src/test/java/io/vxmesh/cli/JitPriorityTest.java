@@ -32,19 +32,32 @@ class JitPriorityTest {
   }
 
   @Test
-  void restorePutsTheCompilerThreadsBackAtTheProcessNice() throws Exception {
+  void theStartUpNiceIsBelowTheProcessAndAtMost19() {
+    assertEquals(10, JitPriority.loweredNice(0, 10));
+    assertEquals(5, JitPriority.loweredNice(-5, 10), "a proxy started at nice -5 gets its JIT at 5, not 10");
+    assertEquals(19, JitPriority.loweredNice(15, 10), "capped at the lowest priority");
+  }
+
+  @Test
+  void lowerThenRestoreMovesOnlyTheCompilerThreads() throws Exception {
     assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs Linux /proc");
     assumeTrue("root".equals(System.getProperty("user.name")), "putting a priority back needs root (CAP_SYS_NICE)");
     assumeTrue(canRun("renice", "--version") || canRun("renice", "-h"), "needs renice");
     List<String> tids = JitPriority.compilerThreads(Path.of("/proc/self/task"));
     assumeTrue(!tids.isEmpty(), "this JVM runs without JIT compiler threads");
-    Process lower = new ProcessBuilder(concat(List.of("renice", "10", "-p"), tids)).redirectErrorStream(true).start();
-    lower.getInputStream().readAllBytes();
-    assertEquals(0, lower.waitFor());
-    tids.forEach(t -> assertEquals(10, nice(t), "lowered first"));
-    assertEquals(true, JitPriority.restore());
     int processNice = JitPriority.processNice();
+    assumeTrue(processNice <= 9, "the process must leave room below it (runs at nice " + processNice + ")");
+    String me = Long.toString(currentTid());
+    assertEquals(true, JitPriority.renice(JitPriority.loweredNice(processNice, 10)));
+    tids.forEach(t -> assertEquals(processNice + 10, nice(t), "thread " + t + " lowered"));
+    assertEquals(processNice, nice(me), "the other threads keep the process's nice");
+    assertEquals(true, JitPriority.restore());
     tids.forEach(t -> assertEquals(processNice, nice(t), "thread " + t + " back at the process's nice"));
+  }
+
+  /** This thread's id in /proc/self/task (Linux: /proc/thread-self). */
+  private static long currentTid() throws IOException {
+    return Long.parseLong(Path.of("/proc/thread-self").toRealPath().getFileName().toString());
   }
 
   private static void task(Path tasks, String tid, String comm) throws IOException {
@@ -60,10 +73,6 @@ class JitPriorityTest {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
   }
 
   private static boolean canRun(String... cmd) {

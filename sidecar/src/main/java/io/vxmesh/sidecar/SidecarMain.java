@@ -51,6 +51,7 @@ public final class SidecarMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    io.vxmesh.cli.JitPriority.lowerAtStart();
     Warmup.start(); // while picocli builds its model
     int code = new CommandLine(new SidecarMain()).execute(args);
     if (code != Main.KEEP_RUNNING) {
