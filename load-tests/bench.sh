@@ -398,8 +398,9 @@ EOF
   stop_pid "$gw_pid"
 
   # Idle connections on a fresh gateway: after a long run the JVM heap has room it already
-  # touched, so 1000 more connections would seem to cost nothing. Fresh, their objects make the
-  # heap grow, which is what a gateway that gains idle connections pays. A short burst of
+  # touched, so 1000 more connections would seem to cost nothing. Fresh, their objects are more
+  # likely to make the heap grow, which is what a gateway that gains idle connections pays (3.3 KB
+  # of heap each; a fresh heap may still have room for them). A short burst of
   # connections first, so the connection path is loaded and compiled before the baseline.
   "${pin0[@]}" "$root/gateway/bin/vxmesh-gateway" "${gw_args[@]}" >"$work/vxmesh-idle.log" 2>&1 &
   gw_pid=$!
@@ -429,7 +430,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
   --meta "machine=$(nproc) CPUs ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r)" \
   --meta "versions=$("$java" -version 2>&1 | head -n 1); $(haproxy -v | head -n 1 | cut -d' ' -f1-3); $(nginx -v 2>&1); $(iperf3 --version | head -n 1 | cut -d' ' -f1-2)" \
   --meta "pinning=proxies on CPU 0; driver, backend and iperf3 on CPU 1; nice $nice_level" \
-  --meta "settings=prewarm $prewarm per target, duration $duration, warmup $warmup, rr $rr_connections connections, connrate $workers workers, $streams stream(s), idle $idle_connections connections" \
+  --meta "settings=prewarm $prewarm per target, duration $duration, warmup $warmup, rr $rr_connections connections, connrate $workers workers, $streams stream(s), idle $idle_connections connections (RSS read 5 s after the connects)" \
   --meta "loadavg_before=$load_before" \
   --meta "loadavg_after=$load_after"
 echo "bench.sh: JSON written to $out" >&2

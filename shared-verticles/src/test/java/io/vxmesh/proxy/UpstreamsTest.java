@@ -39,32 +39,48 @@ class UpstreamsTest {
 
   @Test
   void anIpv4DestinationGetsAnAfInetSocketOnEpoll() throws Exception {
-    assumeTrue(vertx.isNativeTransportEnabled(), "needs Netty's native epoll transport");
-    assumeTrue(Files.isReadable(Path.of("/proc/net/tcp")), "needs Linux /proc/net/tcp");
+    assumeTrue(io.netty.channel.epoll.Epoll.isAvailable() && vertx.isNativeTransportEnabled(),
+        "needs Netty's native epoll transport");
+    assumeTrue(Files.isReadable(Path.of("/proc/net/tcp6")), "needs Linux /proc/net/tcp and tcp6");
+    InetSocketAddress target = new InetSocketAddress("127.0.0.1", server.actualPort());
+    EventLoop loop = ((ContextInternal) vertx.getOrCreateContext()).nettyEventLoop().next();
+
+    // The control: Netty's default epoll socket is dual-stack AF_INET6, listed in tcp6 only (where
+    // IPv6 is off or IPv4 preferred it is AF_INET already, and this test would prove nothing).
+    Channel plain = new io.netty.channel.epoll.EpollSocketChannel();
+    loop.register(plain).syncUninterruptibly();
+    plain.connect(target).syncUninterruptibly();
+    try {
+      int local = ((InetSocketAddress) plain.localAddress()).getPort();
+      assumeTrue(listed(Path.of("/proc/net/tcp6"), local, target.getPort()),
+          "Netty's default socket here is not AF_INET6 (IPv6 off or IPv4 preferred)");
+    } finally {
+      plain.close().syncUninterruptibly();
+    }
+
     Upstreams upstreams = Upstreams.of(vertx);
     assertTrue(upstreams.ipv4Sockets(), "epoll: IPv4 destinations get AF_INET sockets");
-    EventLoop loop = ((ContextInternal) vertx.getOrCreateContext()).nettyEventLoop().next();
-    Channel ch = upstreams.connect(loop, new InetSocketAddress("127.0.0.1", server.actualPort()), 5_000)
-        .await(10, TimeUnit.SECONDS);
+    Channel ch = upstreams.connect(loop, target, 5_000).await(10, TimeUnit.SECONDS);
     try {
       assertTrue(ch.isActive());
       int local = ((InetSocketAddress) ch.localAddress()).getPort();
       // An AF_INET socket is listed in /proc/net/tcp; a dual-stack AF_INET6 one only in tcp6.
-      assertTrue(listed(Path.of("/proc/net/tcp"), local), "local port " + local + " in /proc/net/tcp");
-      assertEquals(false, listed(Path.of("/proc/net/tcp6"), local), "and not in /proc/net/tcp6");
+      assertTrue(listed(Path.of("/proc/net/tcp"), local, target.getPort()), "local port " + local + " in /proc/net/tcp");
+      assertEquals(false, listed(Path.of("/proc/net/tcp6"), local, target.getPort()), "and not in /proc/net/tcp6");
     } finally {
       ch.close().syncUninterruptibly();
     }
   }
 
-  /** Whether a socket with this local port is in a /proc/net/tcp{,6} table. */
-  private static boolean listed(Path table, int localPort) throws IOException {
+  /** Whether a socket from this local port to this remote port is in a /proc/net/tcp{,6} table. */
+  private static boolean listed(Path table, int localPort, int remotePort) throws IOException {
     if (!Files.isReadable(table)) {
       return false;
     }
-    String port = ":" + String.format(Locale.ROOT, "%04X", localPort);
+    String local = ":" + String.format(Locale.ROOT, "%04X", localPort);
+    String remote = ":" + String.format(Locale.ROOT, "%04X", remotePort);
     return Files.readAllLines(table).stream().skip(1)
         .map(l -> l.trim().split("\\s+"))
-        .anyMatch(f -> f.length > 2 && f[1].endsWith(port));
+        .anyMatch(f -> f.length > 2 && f[1].endsWith(local) && f[2].endsWith(remote));
   }
 }
