@@ -31,6 +31,9 @@ public final class JitPriority {
   /** The system property the launcher sets: how many nice levels below the process the JIT starts. */
   public static final String PROPERTY = "vxmesh.jitNice";
 
+  /** Done once the start-up lowering has run (or was not asked for): restore() waits for it. */
+  private static final java.util.concurrent.CompletableFuture<Void> LOWERED = new java.util.concurrent.CompletableFuture<>();
+
   private JitPriority() {}
 
   /** How many nice levels below the process the launcher asked the compiler threads to start, or 0. */
@@ -50,6 +53,7 @@ public final class JitPriority {
   public static void lowerAtStart() {
     int offset = startNice();
     if (offset == 0) {
+      LOWERED.complete(null);
       return;
     }
     Thread.ofPlatform().name("vxmesh-jit-priority").daemon().start(() -> {
@@ -57,6 +61,8 @@ public final class JitPriority {
         renice(loweredNice(processNice(), offset));
       } catch (IOException | RuntimeException e) {
         LOG.fine("JIT compiler threads keep the process's priority: " + e.getMessage());
+      } finally {
+        LOWERED.complete(null);
       }
     });
   }
@@ -99,9 +105,12 @@ public final class JitPriority {
 
   /**
    * Blocking (run it on a worker or virtual thread): sets the compiler threads' nice value back to
-   * the process's with {@code renice}. True when every one was changed.
+   * the process's with {@code renice}, after the start-up lowering (if any) has run. True when
+   * every one was changed.
    */
   public static boolean restore() {
+    // A start that is ready before the lowering ran must not be lowered after it was restored.
+    LOWERED.completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
     try {
       return renice(processNice());
     } catch (IOException | RuntimeException e) {
