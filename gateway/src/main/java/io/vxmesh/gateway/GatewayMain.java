@@ -5,7 +5,6 @@ import io.vxmesh.cli.CommonOptions;
 import io.vxmesh.cli.Main;
 import io.vxmesh.cli.PodIdentityOptions;
 import io.vxmesh.cli.ValidateCommand;
-import io.vxmesh.cli.Warmup;
 import io.vxmesh.gateway.inject.InjectCommand;
 import io.vxmesh.gateway.inject.Injector;
 import io.vxmesh.gateway.inject.InjectionWebhookVerticle;
@@ -85,8 +84,7 @@ public final class GatewayMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    io.vxmesh.cli.JitPriority.lowerAtStart();
-    Warmup.start(); // while picocli builds its model
+    Main.beforeParsing(); // JIT priority and warm-up, while picocli builds its model
     int code = new CommandLine(new GatewayMain()).execute(args);
     if (code != Main.KEEP_RUNNING) {
       System.exit(code);

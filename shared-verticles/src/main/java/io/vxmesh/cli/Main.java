@@ -14,6 +14,15 @@ public final class Main {
 
   private Main() {}
 
+  /**
+   * The first thing both main classes do, before picocli builds its model: the JIT's start-up
+   * priority (when the launcher asked for it) and the warm-up threads; both return at once.
+   */
+  public static void beforeParsing() {
+    JitPriority.lowerAtStart();
+    Warmup.start();
+  }
+
   public static int runProxy(JsonObject flags, ProxyLauncher.RoleModule module) {
     String level = flags.getString("logLevel", System.getenv().getOrDefault("VXMESH_LOG_LEVEL", "info"));
     LogSetup.install(switch (level.toLowerCase(Locale.ROOT)) {
