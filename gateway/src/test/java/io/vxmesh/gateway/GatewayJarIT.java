@@ -21,7 +21,12 @@ class GatewayJarIT {
   record Run(int exit, String out) {}
 
   static Run run(String... command) throws IOException, InterruptedException {
+    return run(java.util.Map.of(), command);
+  }
+
+  static Run run(java.util.Map<String, String> env, String... command) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(List.of(command)).directory(ROOT.toFile()).redirectErrorStream(true);
+    pb.environment().putAll(env);
     Process p = pb.start();
     java.util.concurrent.CompletableFuture<byte[]> out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
       try {
@@ -64,6 +69,32 @@ class GatewayJarIT {
     Run r = run("gateway/bin/vxmesh-gateway", "validate", "examples/gateways");
     assertEquals(0, r.exit(), r.out());
     assertTrue(r.out().contains("0 errors"), r.out());
+  }
+
+  /**
+   * The launcher's AOT cache holds the classes a start loads, picocli's among them: its released
+   * jar is Java 5 bytecode, which the cache cannot hold, so shared-verticles compiles picocli from
+   * its sources. The first start trains the cache (written when the JVM exits, here at once, on a
+   * missing flag); the second loads picocli from it.
+   */
+  @Test
+  void aSecondStartTakesPicocliFromTheLaunchersAotCache(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path classes = dir.resolve("classes.log");
+    java.util.Map<String, String> env = java.util.Map.of("VXMESH_CDS_DIR", dir.toString(), "VXMESH_AOT", "aot",
+        "VXMESH_JVM_OPTS", "-Xlog:class+load=info:file=" + classes);
+    for (int start = 1; start <= 2; start++) {
+      Run r = run(env, "gateway/bin/vxmesh-gateway", "--resources", "examples/gateways");
+      assertEquals(2, r.exit(), r.out());
+    }
+    try (var files = java.nio.file.Files.list(dir)) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().matches("vxmesh-gateway-\\d+\\.aot")),
+          "no AOT cache written in " + dir);
+    }
+    String loaded = java.nio.file.Files.readString(classes);
+    assertTrue(loaded.contains("picocli.CommandLine source: shared objects file"),
+        "picocli.CommandLine not loaded from the AOT cache:\n" + loaded.lines()
+            .filter(l -> l.contains("picocli.CommandLine ")).findFirst().orElse("(not loaded at all)"));
+    assertTrue(loaded.contains("io.vxmesh.gateway.GatewayMain source: shared objects file"), "main class not cached");
   }
 
   @Test
