@@ -27,7 +27,14 @@ import java.util.logging.Logger;
  * says so at debug level.
  */
 public final class JitPriority {
-  private static final Logger LOG = Logger.getLogger(JitPriority.class.getName());
+  /**
+   * Looked up when first used, off {@code main}: this class runs first thing in {@code main}, and
+   * the first logger of a JVM initialises java.util.logging (~30 ms of a start, which the warm-up
+   * threads, started here, then pay in parallel instead).
+   */
+  private static Logger log() {
+    return Logger.getLogger(JitPriority.class.getName());
+  }
   /** The system property the launcher sets: how many nice levels below the process the JIT starts. */
   public static final String PROPERTY = "vxmesh.jitNice";
 
@@ -60,7 +67,7 @@ public final class JitPriority {
       try {
         renice(loweredNice(processNice(), offset));
       } catch (IOException | RuntimeException e) {
-        LOG.fine("JIT compiler threads keep the process's priority: " + e.getMessage());
+        log().fine("JIT compiler threads keep the process's priority: " + e.getMessage());
       } finally {
         LOWERED.complete(null);
       }
@@ -114,7 +121,7 @@ public final class JitPriority {
     try {
       return renice(processNice());
     } catch (IOException | RuntimeException e) {
-      LOG.fine("JIT compiler threads keep their start-up priority: " + e.getMessage());
+      log().fine("JIT compiler threads keep their start-up priority: " + e.getMessage());
       return false;
     }
   }
@@ -135,7 +142,7 @@ public final class JitPriority {
       if (!exited) {
         p.destroyForcibly();
       }
-      LOG.fine(ok ? "JIT compiler threads " + tids + " at nice " + nice
+      log().fine(ok ? "JIT compiler threads " + tids + " at nice " + nice
           : "JIT compiler threads " + tids + " not set to nice " + nice + " (renice: " + out + ")");
       return ok;
     } catch (InterruptedException e) {

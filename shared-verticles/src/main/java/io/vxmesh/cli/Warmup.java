@@ -24,7 +24,14 @@ import java.util.logging.Logger;
  * start does the same work again and reports its own errors).
  */
 public final class Warmup {
-  private static final Logger LOG = Logger.getLogger(Warmup.class.getName());
+  /**
+   * Looked up when first used, off {@code main}: this class runs first thing in {@code main}, and
+   * the first logger of a JVM initialises java.util.logging (~30 ms of a start, which the warm-up
+   * threads, started here, then pay in parallel instead).
+   */
+  private static Logger log() {
+    return Logger.getLogger(Warmup.class.getName());
+  }
 
   /** A gateway, its route, the Service and Pod behind it, SMI policy and an egress rule. */
   static final String SAMPLE = """
@@ -118,7 +125,7 @@ public final class Warmup {
       r.run();
       return true;
     } catch (RuntimeException | LinkageError e) {
-      LOG.log(Level.FINE, "start-up warm-up (" + what + ") failed (no effect on the proxy)", e);
+      log().log(Level.FINE, "start-up warm-up (" + what + ") failed (no effect on the proxy)", e);
       return false;
     }
   }
