@@ -228,7 +228,9 @@ measure() { # measure LABEL ECHO SOURCE SINK IPERF [PID...]
   driver rr "$label" --target "127.0.0.1:$echo" --connections "$rr_connections" --warmup "$warmup" --duration "$duration" "${rss_pids[@]}"
   driver connrate "$label" --target "127.0.0.1:$echo" --workers "$workers" --warmup "$warmup" --duration "$duration" "${rss_pids[@]}"
   if [ "${skip_idle:-0}" = 0 ]; then
-    driver idle "$label" --target "127.0.0.1:$echo" --connections "$idle_connections" --settle 5s "${rss_pids[@]}"
+    # Read 2 s after the connects: the C proxies' RSS does not move after that (vxmesh's is read
+    # 5 s after, below, when its JIT is done with the paths the connects took).
+    driver idle "$label" --target "127.0.0.1:$echo" --connections "$idle_connections" --settle 2s "${rss_pids[@]}"
   fi
 }
 
@@ -367,8 +369,9 @@ EOF
   ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$vx_admin/ready")" = 200 ]; }
   export VXMESH_CDS_DIR="$work/cds"
 
-  # Start-up: one start that trains the AOT cache (written when it stops), then timed starts to
-  # /ready: pinned to CPU 0 as in the benchmark, and with both CPUs (JIT threads run beside main).
+  # Start-up: one start that trains the AOT cache (written when it stops; it carries 5 s of the
+  # benchmark's traffic first), then timed starts to /ready: pinned to CPU 0 as in the benchmark,
+  # and with both CPUs (JIT threads run beside main).
   echo "== vxmesh start-up" >&2
   for i in $(seq 0 $(( 2 * starts ))); do
     if [ "$i" -gt 0 ] && [ "$i" -gt "$starts" ]; then cpus=0,1; else cpus=0; fi
@@ -380,11 +383,22 @@ EOF
     t1=$(date +%s%N)
     sleep 1
     rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$gw_pid/status")
+    if [ "$i" -eq 0 ]; then
+      # The training start carries traffic before it stops, as a first production run does: the
+      # AOT cache records the method profiles of its whole run, and later starts compile the
+      # relay's path from them (see shared-verticles/bin/vxmesh-java).
+      timeout 60 "${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" connrate --target "127.0.0.1:$vx_echo" \
+        --warmup 0s --duration 3s --workers "$workers" >/dev/null 2>>"$work/driver.err" || true
+      timeout 60 "${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" rr --target "127.0.0.1:$vx_echo" \
+        --warmup 0s --duration 1s --connections "$rr_connections" >/dev/null 2>>"$work/driver.err" || true
+      timeout 60 "${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" throughput --target "127.0.0.1:$vx_source" \
+        --warmup 0s --duration 1s >/dev/null 2>>"$work/driver.err" || true
+    fi
     if [ "$i" -gt 0 ]; then
       echo "{\"ready_ms\": $(( (t1 - t0) / 1000000 )), \"rss_kib\": $rss, \"cpus\": \"$cpus\"}" >> "$work/startup.jsonl"
       echo "  start $i (CPUs $cpus): ready in $(( (t1 - t0) / 1000000 )) ms, idle RSS $(( rss / 1024 )) MiB" >&2
     else
-      echo "  first start (the AOT cache is trained by it, and written when it stops): ready in $(( (t1 - t0) / 1000000 )) ms" >&2
+      echo "  first start (it trains the AOT cache, with 5 s of traffic; written when it stops): ready in $(( (t1 - t0) / 1000000 )) ms" >&2
     fi
     stop_pid "$gw_pid" 60
   done
@@ -430,7 +444,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
   --meta "machine=$(nproc) CPUs ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r)" \
   --meta "versions=$("$java" -version 2>&1 | head -n 1); $(haproxy -v | head -n 1 | cut -d' ' -f1-3); $(nginx -v 2>&1); $(iperf3 --version | head -n 1 | cut -d' ' -f1-2)" \
   --meta "pinning=proxies on CPU 0; driver, backend and iperf3 on CPU 1; nice $nice_level" \
-  --meta "settings=prewarm $prewarm per target, duration $duration, warmup $warmup, rr $rr_connections connections, connrate $workers workers, $streams stream(s), idle $idle_connections connections (RSS read 5 s after the connects)" \
+  --meta "settings=prewarm $prewarm per target, duration $duration, warmup $warmup, rr $rr_connections connections, connrate $workers workers, $streams stream(s), idle $idle_connections connections (RSS read 5 s after the connects for vxmesh, 2 s for the others)" \
   --meta "loadavg_before=$load_before" \
   --meta "loadavg_after=$load_after"
 echo "bench.sh: JSON written to $out" >&2

@@ -17,8 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code java -jar vxmesh-gateway.jar}: the named ingress gateway. */
 @Command(name = "vxmesh-gateway", mixinStandardHelpOptions = true, version = "vxmesh-gateway 0.1.0",
     description = "Ingress gateway: serves the TCP ports of the Istio Gateways whose selector matches"
-        + " --labels, routing by their VirtualServices.",
-    subcommands = {ValidateCommand.class, InjectCommand.class})
+        + " --labels, routing by their VirtualServices.")
 public final class GatewayMain implements Callable<Integer> {
 
   @Mixin
@@ -83,9 +82,15 @@ public final class GatewayMain implements Callable<Integer> {
         new Injector(InjectCommand.settings(injectionConfig, sidecarImage)));
   }
 
+  /** The whole command line: the gateway and its subcommands, {@code validate} and {@code inject}. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new GatewayMain()).addSubcommand(new ValidateCommand()).addSubcommand(new InjectCommand());
+  }
+
   public static void main(String[] args) {
     Main.beforeParsing(); // JIT priority and warm-up, while picocli builds its model
-    int code = new CommandLine(new GatewayMain()).execute(args);
+    // A proxy run without the subcommands' models (see Main.execute).
+    int code = Main.execute(() -> new CommandLine(new GatewayMain()), GatewayMain::commandLine, args);
     if (code != Main.KEEP_RUNNING) {
       System.exit(code);
     }

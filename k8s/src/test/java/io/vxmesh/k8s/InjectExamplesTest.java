@@ -48,7 +48,7 @@ class InjectExamplesTest {
     String rel = K8sManifests.EXAMPLES.relativize(file).toString();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = new CommandLine(new GatewayMain()).execute("inject", "-f", file.toString());
+    int exit = GatewayMain.commandLine().execute("inject", "-f", file.toString());
     // The subcommand writes to System.out; run the same code with captured streams for the comparison.
     io.vxmesh.gateway.inject.InjectCommand cmd = new io.vxmesh.gateway.inject.InjectCommand(System.in,
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -117,7 +117,7 @@ class InjectExamplesTest {
             .add(new JsonObject().put("name", "app")))), "Pod x/y") instanceof Injector.Outcome.Patch p
         ? (JsonObject) p.ops().stream().filter(op -> op.path().equals("/spec/containers/-")).findFirst().orElseThrow().value()
         : null;
-    assertUnknownFlags(new CommandLine(new SidecarMain()), sidecar.getJsonArray("args").getList());
+    assertUnknownFlags(SidecarMain.commandLine(), sidecar.getJsonArray("args").getList());
   }
 
   @Test
@@ -126,7 +126,7 @@ class InjectExamplesTest {
       if (d.kind().equals("Deployment")) {
         JsonObject c = d.object().getJsonObject("spec").getJsonObject("template").getJsonObject("spec")
             .getJsonArray("containers").getJsonObject(0);
-        assertUnknownFlags(new CommandLine(new GatewayMain()), c.getJsonArray("args").getList());
+        assertUnknownFlags(GatewayMain.commandLine(), c.getJsonArray("args").getList());
       }
     }
   }

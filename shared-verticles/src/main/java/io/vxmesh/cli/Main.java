@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.function.Supplier;
+import picocli.CommandLine;
 
 /** What both main classes share: logging set-up, start, and failing loudly when start fails. */
 public final class Main {
@@ -21,6 +23,27 @@ public final class Main {
   public static void beforeParsing() {
     JitPriority.lowerAtStart();
     Warmup.start();
+  }
+
+  /**
+   * Runs a main command from its arguments. {@code lean} makes its command line without the
+   * subcommands, {@code full} with them: picocli builds the model of every subcommand when a
+   * command line is made (~30 ms of a start, on main), and a proxy's arguments name none. They are
+   * parsed with the lean model and run with it when they parse and ask for no help; anything else
+   * (a subcommand's name, help, a mistake) is run with the full model, so the usage, errors and
+   * suggestions the user sees are the whole command's.
+   */
+  public static int execute(Supplier<CommandLine> lean, Supplier<CommandLine> full, String[] args) {
+    CommandLine cmd = lean.get();
+    try {
+      CommandLine.ParseResult parsed = cmd.parseArgs(args);
+      if (!parsed.isUsageHelpRequested() && !parsed.isVersionHelpRequested()) {
+        return cmd.execute(args);
+      }
+    } catch (CommandLine.ParameterException notForTheLeanModel) {
+      // a subcommand, or a mistake: the full model runs it, or says what is wrong
+    }
+    return full.get().execute(args);
   }
 
   public static int runProxy(JsonObject flags, ProxyLauncher.RoleModule module) {

@@ -14,8 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code java -jar vxmesh-sidecar.jar}: the injected sidecar. */
 @Command(name = "vxmesh-sidecar", mixinStandardHelpOptions = true, version = "vxmesh-sidecar 0.1.0",
     description = "Sidecar: intercepts the pod's TCP (outbound on --outbound-port, inbound on --inbound-port),"
-        + " routes and authorises it.",
-    subcommands = {ValidateCommand.class})
+        + " routes and authorises it.")
 public final class SidecarMain implements Callable<Integer> {
 
   @Mixin
@@ -49,9 +48,15 @@ public final class SidecarMain implements Callable<Integer> {
     return Main.runProxy(flags(), new SidecarModule());
   }
 
+  /** The whole command line: the sidecar and its subcommand, {@code validate}. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new SidecarMain()).addSubcommand(new ValidateCommand());
+  }
+
   public static void main(String[] args) {
     Main.beforeParsing(); // JIT priority and warm-up, while picocli builds its model
-    int code = new CommandLine(new SidecarMain()).execute(args);
+    // A proxy run without the subcommand's model (see Main.execute).
+    int code = Main.execute(() -> new CommandLine(new SidecarMain()), SidecarMain::commandLine, args);
     if (code != Main.KEEP_RUNNING) {
       System.exit(code);
     }

@@ -73,7 +73,7 @@ class InjectCommandTest {
 
   @Test
   void theGatewayJarHasTheSubcommand() {
-    CommandLine cl = new CommandLine(new GatewayMain());
+    CommandLine cl = GatewayMain.commandLine();
     assertTrue(cl.getSubcommands().containsKey("inject"));
   }
 
