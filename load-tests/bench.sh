@@ -17,9 +17,9 @@
 # bottleneck of that figure, not the driver. On a machine shared with other work, --nice -5 runs
 # every proxy, the driver and the backends at a higher priority than that work (the same for all
 # targets): a proxy that sleeps between events otherwise waits for a busy neighbour's time slice
-# on every wake-up, which shows as latency that is not the proxy's. Before its figures, every target gets the same --prewarm of discarded
-# traffic (connections, round trips, bulk): it changes nothing for HAProxy and nginx, and lets the
-# JVM finish compiling the hot paths, so the figures are steady state. Prints one table with the
+# on every wake-up, which shows as latency that is not the proxy's. Before its figures, every proxy gets the same --prewarm of discarded
+# traffic (connections, round trips, bulk; direct half of it, for the Java backend and driver): it
+# changes nothing for HAProxy and nginx, and lets the JVM compile the hot paths. Prints one table with the
 # vxmesh/HAProxy ratio of each figure and writes it as JSON (default
 # load-tests/target/bench/bench.json). Every process it starts is killed by PID on exit. 4.5-5
 # minutes with the defaults (plus the packages' installation the first time).
@@ -205,8 +205,11 @@ measure() { # measure LABEL ECHO SOURCE SINK IPERF [PID...]
   echo "== $label" >&2
   # The same warm-up for every target (it matters to a JIT, not to C), discarded: half of it new
   # connections, a quarter round trips, a quarter bulk.
-  if [ "$prewarm_s" -gt 0 ]; then
-    local half=$(( (prewarm_s + 1) / 2 )) quarter=$(( (prewarm_s + 3) / 4 ))
+  # Direct has no proxy to warm: half the pre-warm is enough for the Java backend and driver.
+  local warm_s=$prewarm_s
+  [ "$label" = direct ] && warm_s=$(( (prewarm_s + 1) / 2 ))
+  if [ "$warm_s" -gt 0 ]; then
+    local half=$(( (warm_s + 1) / 2 )) quarter=$(( (warm_s + 3) / 4 ))
     timeout 150 "${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" connrate --target "127.0.0.1:$echo" \
       --warmup 0s --duration "${half}s" --workers "$workers" >/dev/null 2>>"$work/driver.err" || true
     timeout 150 "${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" rr --target "127.0.0.1:$echo" \
@@ -228,9 +231,9 @@ measure() { # measure LABEL ECHO SOURCE SINK IPERF [PID...]
   driver rr "$label" --target "127.0.0.1:$echo" --connections "$rr_connections" --warmup "$warmup" --duration "$duration" "${rss_pids[@]}"
   driver connrate "$label" --target "127.0.0.1:$echo" --workers "$workers" --warmup "$warmup" --duration "$duration" "${rss_pids[@]}"
   if [ "${skip_idle:-0}" = 0 ]; then
-    # Read 2 s after the connects: the C proxies' RSS does not move after that (vxmesh's is read
+    # Read 1 s after the connects: the C proxies' RSS does not move after that (vxmesh's is read
     # 5 s after, below, when its JIT is done with the paths the connects took).
-    driver idle "$label" --target "127.0.0.1:$echo" --connections "$idle_connections" --settle 2s "${rss_pids[@]}"
+    driver idle "$label" --target "127.0.0.1:$echo" --connections "$idle_connections" --settle 1s "${rss_pids[@]}"
   fi
 }
 
@@ -370,7 +373,7 @@ EOF
   ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$vx_admin/ready")" = 200 ]; }
   export VXMESH_CDS_DIR="$work/cds"
 
-  # Start-up: one start that trains the AOT cache (written when it stops; it carries 5 s of the
+  # Start-up: one start that trains the AOT cache (written when it stops; it carries 4 s of the
   # benchmark's traffic first), then timed starts to /ready: pinned to CPU 0 as in the benchmark,
   # and with both CPUs (JIT threads run beside main).
   echo "== vxmesh start-up" >&2
@@ -389,7 +392,7 @@ EOF
       # AOT cache records the method profiles of its whole run, and later starts compile the
       # relay's path from them (see shared-verticles/bin/vxmesh-java).
       timeout 60 "${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" connrate --target "127.0.0.1:$vx_echo" \
-        --warmup 0s --duration 3s --workers "$workers" >/dev/null 2>>"$work/driver.err" || true
+        --warmup 0s --duration 2s --workers "$workers" >/dev/null 2>>"$work/driver.err" || true
       timeout 60 "${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" rr --target "127.0.0.1:$vx_echo" \
         --warmup 0s --duration 1s --connections "$rr_connections" >/dev/null 2>>"$work/driver.err" || true
       timeout 60 "${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" throughput --target "127.0.0.1:$vx_source" \
@@ -399,7 +402,7 @@ EOF
       echo "{\"ready_ms\": $(( (t1 - t0) / 1000000 )), \"rss_kib\": $rss, \"cpus\": \"$cpus\"}" >> "$work/startup.jsonl"
       echo "  start $i (CPUs $cpus): ready in $(( (t1 - t0) / 1000000 )) ms, idle RSS $(( rss / 1024 )) MiB" >&2
     else
-      echo "  first start (it trains the AOT cache, with 5 s of traffic; written when it stops): ready in $(( (t1 - t0) / 1000000 )) ms" >&2
+      echo "  first start (it trains the AOT cache, with 4 s of traffic; written when it stops): ready in $(( (t1 - t0) / 1000000 )) ms" >&2
     fi
     stop_pid "$gw_pid" 60
   done
@@ -445,7 +448,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
   --meta "machine=$(nproc) CPUs ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r)" \
   --meta "versions=$("$java" -version 2>&1 | head -n 1); $(haproxy -v | head -n 1 | cut -d' ' -f1-3); $(nginx -v 2>&1); $(iperf3 --version | head -n 1 | cut -d' ' -f1-2)" \
   --meta "pinning=proxies on CPU 0; driver, backend and iperf3 on CPU 1; nice $nice_level" \
-  --meta "settings=prewarm $prewarm per target, duration $duration, warmup $warmup, rr $rr_connections connections, connrate $workers workers, $streams stream(s), idle $idle_connections connections (RSS read 5 s after the connects for vxmesh, 2 s for the others)" \
+  --meta "settings=prewarm $prewarm per proxy (half for direct), duration $duration, warmup $warmup, rr $rr_connections connections, connrate $workers workers, $streams stream(s), idle $idle_connections connections (RSS read 5 s after the connects for vxmesh, 1 s for the others)" \
   --meta "loadavg_before=$load_before" \
   --meta "loadavg_after=$load_after"
 echo "bench.sh: JSON written to $out" >&2
