@@ -4,9 +4,9 @@ import io.vertx.core.json.JsonObject;
 import io.vxmesh.common.LogSetup;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /** What both main classes share: logging set-up, start, and failing loudly when start fails. */
