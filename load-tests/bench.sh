@@ -17,12 +17,12 @@
 # bottleneck of that figure, not the driver. On a machine shared with other work, --nice -5 runs
 # every proxy, the driver and the backends at a higher priority than that work (the same for all
 # targets): a proxy that sleeps between events otherwise waits for a busy neighbour's time slice
-# on every wake-up, which shows as latency that is not the proxy's. Before its figures, every proxy gets the same --prewarm of discarded
-# traffic (connections, round trips, bulk; direct half of it, for the Java backend and driver): it
-# changes nothing for HAProxy and nginx, and lets the JVM compile the hot paths. Prints one table with the
-# vxmesh/HAProxy ratio of each figure and writes it as JSON (default
-# load-tests/target/bench/bench.json). Every process it starts is killed by PID on exit. 4.5-5
-# minutes with the defaults (plus the packages' installation the first time).
+# on every wake-up, which shows as latency that is not the proxy's. Before its figures, every proxy
+# gets the same --prewarm of discarded traffic (connections, round trips, bulk; direct half of it,
+# for the Java backend and driver): it changes nothing for HAProxy and nginx, and lets the JVM
+# compile the hot paths. Prints one table with the vxmesh/HAProxy ratio of each figure and writes
+# it as JSON (default load-tests/target/bench/bench.json). Every process it starts is killed by
+# PID on exit. 4.5-5 minutes with the defaults (plus the packages' installation the first time).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -58,7 +58,7 @@ while [ $# -gt 0 ]; do
     --nice) nice_level=$2; shift 2 ;;
     --no-install) install=0; shift ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -203,9 +203,9 @@ measure() { # measure LABEL ECHO SOURCE SINK IPERF [PID...]
   local rss_pids=() p
   for p in "$@"; do rss_pids+=(--pid "$p"); done
   echo "== $label" >&2
-  # The same warm-up for every target (it matters to a JIT, not to C), discarded: half of it new
-  # connections, a quarter round trips, a quarter bulk.
-  # Direct has no proxy to warm: half the pre-warm is enough for the Java backend and driver.
+  # The same warm-up for every proxy (it matters to a JIT, not to C), discarded: half of it new
+  # connections, a quarter round trips, a quarter bulk. Direct has no proxy to warm: half the
+  # pre-warm is enough for the Java backend and driver.
   local warm_s=$prewarm_s
   [ "$label" = direct ] && warm_s=$(( (prewarm_s + 1) / 2 ))
   if [ "$warm_s" -gt 0 ]; then

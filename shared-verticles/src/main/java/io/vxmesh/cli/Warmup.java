@@ -24,11 +24,7 @@ import java.util.logging.Logger;
  * start does the same work again and reports its own errors).
  */
 public final class Warmup {
-  /**
-   * Looked up when first used, off {@code main}: this class runs first thing in {@code main}, and
-   * the first logger of a JVM initialises java.util.logging (~30 ms of a start, which the warm-up
-   * threads, started here, then pay in parallel instead).
-   */
+  /** Looked up when first used, off {@code main} (as JitPriority's: see there). */
   private static Logger log() {
     return Logger.getLogger(Warmup.class.getName());
   }
