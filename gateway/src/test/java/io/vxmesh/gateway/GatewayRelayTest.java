@@ -9,6 +9,9 @@ import static io.vxmesh.gateway.Manifests.virtualService;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.transport.Transport;
 import io.vxmesh.proxy.AccessRecord;
 import io.vxmesh.proxy.CloseReason;
 import io.vxmesh.proxy.RandomSource;
@@ -43,8 +46,24 @@ class GatewayRelayTest {
     port = GatewayHarness.freePort("127.0.0.1");
     Files.writeString(dir.resolve("all.yaml"), docs(gateway("gw", "istio: gw", port),
         virtualService("vs", "gw", route("raw")), service("raw", raw.port()), pod("raw-1", "raw", "127.0.0.1")));
-    gw = GatewayHarness.start(dir, "127.0.0.1", "istio=gw", RandomSource.seeded(1));
+    gw = GatewayHarness.start(dir, "127.0.0.1", "istio=gw", RandomSource.seeded(1),
+        new JsonObject().put("transport", transport()));
     GatewayHarness.await("ready", gw::ready);
+  }
+
+  /** The --transport the gateway runs with (subclasses run the same tests on another). */
+  String transport() {
+    return "auto";
+  }
+
+  /** What it must have given: for auto, io_uring where this kernel has it, else epoll. */
+  Transport expected() {
+    return Transport.IO_URING.available() ? Transport.IO_URING : Transport.EPOLL;
+  }
+
+  @Test
+  void runsOnTheTransportAskedFor() {
+    assertEquals(expected().implementation().getClass(), ((VertxInternal) gw.running.vertx()).transport().getClass());
   }
 
   @AfterEach

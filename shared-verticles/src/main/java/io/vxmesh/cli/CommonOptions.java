@@ -33,6 +33,11 @@ public final class CommonOptions {
   @Option(names = "--event-loops", paramLabel = "N", description = "Event-loop threads. Default: the CPU count.")
   Integer eventLoops;
 
+  @Option(names = "--transport", paramLabel = "auto|io_uring|epoll|nio",
+      description = "Network transport of the event loops. Default: auto (io_uring where the kernel allows it, else"
+          + " epoll, else NIO).")
+  String transport;
+
   @Option(names = "--access-log", paramLabel = "FILE|-|off",
       description = "Where the JSON access log goes: - (standard output, the default), off, or a file.")
   String accessLog;
@@ -95,6 +100,7 @@ public final class CommonOptions {
     put(o, "admin", admin);
     put(o, "config", config);
     put(o, "eventLoops", eventLoops);
+    put(o, "transport", transport);
     put(o, "accessLog", accessLog);
     put(o, "pollInterval", pollInterval);
     put(o, "drainTimeout", drainTimeout);

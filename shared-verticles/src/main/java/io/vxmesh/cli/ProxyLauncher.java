@@ -33,7 +33,7 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * Starts a proxy process: Vert.x with the native transport, the merged configuration, then the
+ * Starts a proxy process: Vert.x with the chosen transport ({@link TransportChoice}), the merged configuration, then the
  * verticles in the order data flows backwards (consumers first): admin, table, the role's own
  * verticles, policy, discovery. With {@code --cluster}, Vert.x is clustered through Hazelcast and
  * policy and discovery run only on the elected leader; every member is fed by the cluster. Used by both jars' main classes and by in-process tests.
@@ -88,7 +88,16 @@ public final class ProxyLauncher {
   public static Future<Running> start(JsonObject flags, Map<String, String> env, RoleModule module,
       Overrides overrides) {
     int eventLoops = eventLoops(flags, env);
-    Vertx loader = Vertx.builder().with(vertxOptions(eventLoops)).build();
+    TransportChoice.Resolved transport;
+    try {
+      transport = TransportChoice.of(flags, env).resolve();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    if (transport.fallback() != null) {
+      LOG.warning(transport.fallback());
+    }
+    Vertx loader = Vertx.builder().with(vertxOptions(eventLoops)).withTransport(transport.transport()).build();
     // The configuration decides whether Vert.x is clustered: read it with a plain instance, then
     // keep that one (standalone) or replace it by a clustered one.
     // ProxyConfig.from may read the downward-API labels file: on a worker, not the event loop.
@@ -108,37 +117,30 @@ public final class ProxyLauncher {
     });
     config.onSuccess(cfg -> {
       if (!cfg.cluster()) {
-        warnIfNio(loader);
-        boot(loader, cfg, module, overrides).onFailure(e -> loader.close()).onComplete(started);
+        boot(loader, cfg, module, overrides, transport.transport().name())
+            .onFailure(e -> loader.close()).onComplete(started);
         return;
       }
       // Built from a thread of its own: a Vert.x instance made on another's context shares nothing with it.
       Thread.ofPlatform().name("vxmesh-cluster-join").start(() -> {
         Vertx clustered;
         try {
-          clustered = HazelcastSetup.join(() -> vertxOptions(eventLoops), cfg.clusterOptions());
+          clustered = HazelcastSetup.join(() -> vertxOptions(eventLoops), transport.transport(), cfg.clusterOptions());
         } catch (Exception e) {
           loader.close();
           started.fail(e);
           return;
         }
         loader.close();
-        warnIfNio(clustered);
-        boot(clustered, cfg, module, overrides).onFailure(e -> clustered.close()).onComplete(started);
+        boot(clustered, cfg, module, overrides, transport.transport().name())
+            .onFailure(e -> clustered.close()).onComplete(started);
       });
     });
     return started.future();
   }
 
   private static VertxOptions vertxOptions(int eventLoops) {
-    return new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(eventLoops);
-  }
-
-  private static void warnIfNio(Vertx vertx) {
-    if (!vertx.isNativeTransportEnabled()) {
-      LOG.warning("native epoll transport unavailable (" + vertx.unavailableNativeTransportCause()
-          + "); using NIO");
-    }
+    return new VertxOptions().setEventLoopPoolSize(eventLoops);
   }
 
   /** The discovery verticle of this process's source. */
@@ -181,7 +183,8 @@ public final class ProxyLauncher {
         : feed.compose(id -> vertx.deployVerticle(new LeaderVerticle(source, companion, member), one));
   }
 
-  private static Future<Running> boot(Vertx vertx, ProxyConfig cfg, RoleModule module, Overrides overrides) {
+  private static Future<Running> boot(Vertx vertx, ProxyConfig cfg, RoleModule module, Overrides overrides,
+      String transport) {
     AccessLog accessLog;
     try {
       accessLog = overrides.accessLog() != null ? overrides.accessLog() : AccessLog.open(cfg.accessLog());
@@ -213,7 +216,7 @@ public final class ProxyLauncher {
               + ", labels " + cfg.labels() + ", mesh from " + describeSource(cfg)
               + (cfg.cluster() ? ", cluster member" + (cfg.role() == ProxyIdentity.Role.SIDECAR ? " (lite)" : "")
                   + " on port " + cfg.clusterPort() : "")
-              + ", admin " + cfg.adminHost() + ":" + admin.actualPort());
+              + ", admin " + cfg.adminHost() + ":" + admin.actualPort() + ", transport " + transport);
           return new Running(vertx, rt, cfg, admin.actualPort());
         });
   }

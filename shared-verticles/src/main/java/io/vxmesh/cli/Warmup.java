@@ -16,8 +16,8 @@ import java.util.logging.Logger;
 
 /**
  * Start-up work that needs no flag, done on threads of their own while {@code main} builds the
- * command line and parses the flags (picocli takes ~150 ms of a start, on one CPU): Netty's epoll
- * library is loaded, and a small mesh is parsed, compiled, digested and specialised for a gateway
+ * command line and parses the flags (picocli takes ~150 ms of a start, on one CPU): Netty's native
+ * transport library is loaded, and a small mesh is parsed, compiled, digested and specialised for a gateway
  * and a sidecar, so that the classes, serialisers and interpreter state of that path are ready when
  * the real configuration arrives. Nothing it builds is kept: Jackson caches its serialisers, and the
  * JVM its initialised classes. A failure here is logged at debug level and changes nothing (the real
@@ -88,7 +88,7 @@ public final class Warmup {
 
   /**
    * Starts the warm-up on daemon threads and returns at once. With more than one CPU, on two: one
-   * loads Netty's epoll library and Vert.x's JSON codec (what building the Vert.x instance needs
+   * loads Netty's native transport library and Vert.x's JSON codec (what building the Vert.x instance needs
    * first), the other parses, compiles and specialises the sample (what the first real compile
    * needs); measured 20-50 ms sooner at /ready on 2 CPUs than one thread doing both, which is what
    * a single CPU gets (there the second thread only competed).
@@ -112,7 +112,10 @@ public final class Warmup {
   }
 
   private static void netty() {
-    io.netty.channel.epoll.Epoll.isAvailable();
+    // The native transport auto takes: io_uring's library, else epoll's.
+    if (!io.netty.channel.uring.IoUring.isAvailable()) {
+      io.netty.channel.epoll.Epoll.isAvailable();
+    }
     new JsonObject().put("warmup", 1).toBuffer();
   }
 

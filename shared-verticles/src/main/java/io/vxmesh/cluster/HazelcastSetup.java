@@ -72,13 +72,18 @@ public final class HazelcastSetup {
 
   /** A clustered Vert.x joined through Hazelcast; the clustered event bus binds on the member's host. */
   public static Future<Vertx> start(VertxOptions options, ClusterOptions o) {
+    return start(options, io.vertx.core.transport.Transport.nativeTransport(), o);
+  }
+
+  /** The same on the given transport (the proxy's choice: see io.vxmesh.cli.TransportChoice). */
+  public static Future<Vertx> start(VertxOptions options, io.vertx.core.transport.Transport transport, ClusterOptions o) {
     quietHazelcast();
     HazelcastClusterManager manager = new HazelcastClusterManager(config(o));
     if (o.host() != null) {
       options.getEventBusOptions().setHost(o.host()).setClusterPublicHost(o.host());
     }
     options.getEventBusOptions().setPort(o.busPort());
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+    return Vertx.builder().with(options).withTransport(transport).withClusterManager(manager).buildClustered()
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot join the cluster (port " + o.port()
             + (o.members().isEmpty() ? ", DNS " + o.dns() : ", members " + String.join(",", o.members()))
             + "): " + e.getMessage(), e)));
@@ -91,9 +96,10 @@ public final class HazelcastSetup {
    * a data member to join it (without leaving and rejoining, which would disturb the gateways'
    * joins), and then builds Vert.x on that member.
    */
-  public static Vertx join(java.util.function.Supplier<VertxOptions> options, ClusterOptions o) throws Exception {
+  public static Vertx join(java.util.function.Supplier<VertxOptions> options, io.vertx.core.transport.Transport transport,
+      ClusterOptions o) throws Exception {
     if (!o.lite()) {
-      return start(options.get(), o).await();
+      return start(options.get(), transport, o).await();
     }
     quietHazelcast();
     Config c = config(o);
@@ -105,7 +111,8 @@ public final class HazelcastSetup {
       VertxOptions vo = options.get();
       String host = o.host() != null ? o.host() : hz.getCluster().getLocalMember().getAddress().getHost();
       vo.getEventBusOptions().setHost(host).setClusterPublicHost(host).setPort(o.busPort());
-      return Vertx.builder().with(vo).withClusterManager(new OwningClusterManager(hz)).buildClustered().await();
+      return Vertx.builder().with(vo).withTransport(transport).withClusterManager(new OwningClusterManager(hz))
+          .buildClustered().await();
     } catch (Exception e) {
       hz.getLifecycleService().shutdown();
       throw new IllegalStateException("cannot join the cluster (port " + o.port() + "): " + e.getMessage(), e);

@@ -79,16 +79,21 @@ public final class ListenerVerticle extends VerticleBase {
         .channelFactory(transport.serverChannelFactory(false))
         .childOption(ChannelOption.ALLOCATOR, VertxByteBufAllocator.POOLED_ALLOCATOR)
         .childOption(ChannelOption.AUTO_READ, false) // the Intake decides when to read
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, Sockets.RECEIVE)
         .childHandler(new Accepted());
     transport.configure(new NetServerOptions()
         .setReuseAddress(true)
         .setReusePort(true)
         .setAcceptBacklog(1024), false, b);
+    if (transport instanceof io.vertx.core.impl.transports.NioTransport) {
+      // Vert.x sets SO_REUSEPORT on the native transports only; every event loop binds the port.
+      b.option(io.netty.channel.socket.nio.NioChannelOption.of(java.net.StandardSocketOptions.SO_REUSEPORT), true);
+    }
     // Vert.x also sets every per-connection option to its default value (keep-alive, cork,
     // quick-ack, no-delay), one system call each per accepted connection; the kernel's defaults are
     // those already, and Netty turns TCP_NODELAY on by itself.
     for (ChannelOption<?> o : List.copyOf(b.config().childOptions().keySet())) {
-      if (o != ChannelOption.ALLOCATOR && o != ChannelOption.AUTO_READ) {
+      if (o != ChannelOption.ALLOCATOR && o != ChannelOption.AUTO_READ && o != ChannelOption.RCVBUF_ALLOCATOR) {
         b.childOption(o, null);
       }
     }

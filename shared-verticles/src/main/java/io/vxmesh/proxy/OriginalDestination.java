@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.RawUnixChannelOption;
+import io.netty.channel.uring.IoUringSocketChannel;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -14,7 +15,7 @@ import java.nio.ByteBuffer;
 /**
  * Where a redirected connection was going before iptables REDIRECT rewrote it: the kernel's
  * {@code SO_ORIGINAL_DST} (IPv4) or {@code IP6T_SO_ORIGINAL_DST} (IPv6), read through Netty's
- * epoll raw socket options (no JNA, no JNI of our own).
+ * raw socket options of its native transports, io_uring and epoll (no JNA, no JNI of our own).
  */
 public final class OriginalDestination {
   private static final int SOL_IP = 0;
@@ -26,8 +27,8 @@ public final class OriginalDestination {
   private OriginalDestination() {}
 
   public static InetSocketAddress of(Channel ch) throws IOException {
-    if (!(ch instanceof EpollSocketChannel)) {
-      throw new IOException("the original destination needs the native epoll transport (got "
+    if (!(ch instanceof EpollSocketChannel || ch instanceof IoUringSocketChannel)) {
+      throw new IOException("the original destination needs a native transport, io_uring or epoll (got "
           + ch.getClass().getSimpleName() + ")");
     }
     boolean v4 = ((InetSocketAddress) ch.localAddress()).getAddress() instanceof Inet4Address;

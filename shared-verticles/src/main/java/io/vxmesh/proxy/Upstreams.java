@@ -82,6 +82,7 @@ public final class Upstreams {
     Channel ch = (address.getAddress() instanceof java.net.Inet4Address ? ipv4Channels : channels).newChannel();
     ChannelConfig c = ch.config();
     c.setAllocator(VertxByteBufAllocator.POOLED_ALLOCATOR);
+    c.setRecvByteBufAllocator(Sockets.RECEIVE);
     c.setAutoRead(false);
     c.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMs)));
     ch.pipeline().addLast(Tail.NAME, Tail.INSTANCE);
