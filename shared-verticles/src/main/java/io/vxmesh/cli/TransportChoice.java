@@ -1,5 +1,6 @@
 package io.vxmesh.cli;
 
+import io.vertx.core.impl.transports.TransportInternal;
 import io.vertx.core.transport.Transport;
 import java.util.Locale;
 import java.util.Map;
@@ -46,26 +47,51 @@ public enum TransportChoice {
   public record Resolved(Transport transport, String fallback) {}
 
   /**
-   * The transport to build Vert.x with. Asking whether io_uring or epoll is available loads its
-   * native library (once per process).
+   * The transport to build Vert.x with. Only the transports this choice needs are probed, each
+   * loading its native library: not through Vert.x's {@code Transport.EPOLL}/{@code IO_URING}
+   * constants, whose interface initialises all of them at once (auto on io_uring would also load
+   * epoll's library, ~25 ms of a start, for nothing).
    */
   Resolved resolve() {
     return switch (this) {
-      case IO_URING -> new Resolved(required(Transport.IO_URING), null);
-      case EPOLL -> new Resolved(required(Transport.EPOLL), null);
-      case NIO -> new Resolved(Transport.NIO, null);
+      case IO_URING -> new Resolved(required(ioUring()), null);
+      case EPOLL -> new Resolved(required(epoll()), null);
+      case NIO -> new Resolved(nio(), null);
       case AUTO -> {
-        if (Transport.IO_URING.available()) {
-          yield new Resolved(Transport.IO_URING, null);
+        Transport uring = ioUring();
+        if (uring.available()) {
+          yield new Resolved(uring, null);
         }
-        String why = "io_uring unavailable (" + Transport.IO_URING.unavailabilityCause() + ")";
-        if (Transport.EPOLL.available()) {
-          yield new Resolved(Transport.EPOLL, why + "; using epoll");
+        String why = "io_uring unavailable (" + uring.unavailabilityCause() + ")";
+        Transport epoll = epoll();
+        if (epoll.available()) {
+          yield new Resolved(epoll, why + "; using epoll");
         }
-        yield new Resolved(Transport.NIO, why + ", epoll unavailable (" + Transport.EPOLL.unavailabilityCause()
-            + "); using NIO");
+        yield new Resolved(nio(), why + ", epoll unavailable (" + epoll.unavailabilityCause() + "); using NIO");
       }
     };
+  }
+
+  private static Transport ioUring() {
+    return probe("io_uring", io.vertx.core.impl.transports.IoUringTransport::new);
+  }
+
+  private static Transport epoll() {
+    return probe("epoll", io.vertx.core.impl.transports.EpollTransport::new);
+  }
+
+  private static Transport nio() {
+    return new TransportInternal("nio", true, null, io.vertx.core.impl.transports.NioTransport.INSTANCE);
+  }
+
+  /** A native transport and whether it loads here (a missing Netty class counts as unavailable). */
+  private static Transport probe(String name, java.util.function.Supplier<io.vertx.core.spi.transport.Transport> make) {
+    try {
+      io.vertx.core.spi.transport.Transport impl = make.get();
+      return new TransportInternal(name, impl.isAvailable(), impl.unavailabilityCause(), impl);
+    } catch (LinkageError e) {
+      return new TransportInternal(name, false, e, null);
+    }
   }
 
   private Transport required(Transport t) {
@@ -75,4 +101,5 @@ public enum TransportChoice {
     }
     return t;
   }
+
 }

@@ -15,6 +15,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** --transport / VXMESH_TRANSPORT: how it is read, and what auto resolves to. */
 class TransportChoiceTest {
 
+  /** The same transport as Vert.x's constant of that name: same name, availability and implementation. */
+  static void assertSame(Transport expected, Transport actual) {
+    assertEquals(expected.name(), actual.name());
+    assertEquals(expected.available(), actual.available());
+    assertEquals(expected.implementation().getClass(), actual.implementation().getClass());
+  }
+
   @ParameterizedTest
   @CsvSource({
       "auto, AUTO",
@@ -48,25 +55,25 @@ class TransportChoiceTest {
   void autoTakesIoUringThenEpollThenNio() {
     TransportChoice.Resolved r = TransportChoice.AUTO.resolve();
     if (Transport.IO_URING.available()) {
-      assertEquals(Transport.IO_URING, r.transport());
+      assertSame(Transport.IO_URING, r.transport());
       assertNull(r.fallback());
     } else if (Transport.EPOLL.available()) {
-      assertEquals(Transport.EPOLL, r.transport());
+      assertSame(Transport.EPOLL, r.transport());
       assertTrue(r.fallback().startsWith("io_uring unavailable ("), r.fallback());
       assertTrue(r.fallback().endsWith("; using epoll"), r.fallback());
     } else {
-      assertEquals(Transport.NIO, r.transport());
+      assertSame(Transport.NIO, r.transport());
       assertTrue(r.fallback().endsWith("); using NIO"), r.fallback());
     }
   }
 
   @Test
   void anInsistedTransportIsThatOneOrAnError() {
-    assertEquals(Transport.NIO, TransportChoice.NIO.resolve().transport());
+    assertSame(Transport.NIO, TransportChoice.NIO.resolve().transport());
     for (TransportChoice c : new TransportChoice[] {TransportChoice.IO_URING, TransportChoice.EPOLL}) {
       Transport t = c == TransportChoice.IO_URING ? Transport.IO_URING : Transport.EPOLL;
       if (t.available()) {
-        assertEquals(t, c.resolve().transport());
+        assertSame(t, c.resolve().transport());
         assertNull(c.resolve().fallback());
       } else {
         IllegalStateException e = assertThrows(IllegalStateException.class, c::resolve);
