@@ -33,10 +33,11 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * Starts a proxy process: Vert.x with the chosen transport ({@link TransportChoice}), the merged configuration, then the
- * verticles in the order data flows backwards (consumers first): admin, table, the role's own
- * verticles, policy, discovery. With {@code --cluster}, Vert.x is clustered through Hazelcast and
- * policy and discovery run only on the elected leader; every member is fed by the cluster. Used by both jars' main classes and by in-process tests.
+ * Starts a proxy process: Vert.x on the chosen transport ({@link TransportChoice}), the merged
+ * configuration, then the verticles in the order data flows backwards (consumers first): admin,
+ * table, the role's own verticles, policy, discovery. With {@code --cluster}, Vert.x is clustered
+ * through Hazelcast and policy and discovery run only on the elected leader; every member is fed by
+ * the cluster. Used by both jars' main classes and by in-process tests.
  */
 public final class ProxyLauncher {
   private static final Logger LOG = Logger.getLogger(ProxyLauncher.class.getName());

@@ -1,9 +1,15 @@
 package io.vxmesh.cli;
 
+import io.vertx.core.impl.transports.EpollTransport;
+import io.vertx.core.impl.transports.IoUringTransport;
+import io.vertx.core.impl.transports.NioTransport;
 import io.vertx.core.impl.transports.TransportInternal;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.transport.Transport;
+import io.vxmesh.config.ConfigLoader;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Which Netty transport the proxy's event loops use ({@code --transport}, {@code VXMESH_TRANSPORT}):
@@ -23,12 +29,12 @@ public enum TransportChoice {
   }
 
   /** The choice the flags (key {@code transport}) or else the environment make; auto when neither says. */
-  static TransportChoice of(io.vertx.core.json.JsonObject flags, Map<String, String> env) {
+  static TransportChoice of(JsonObject flags, Map<String, String> env) {
     Object v = flags.getValue("transport");
     String where = "--transport";
     if (v == null) {
-      v = env.get(io.vxmesh.config.ConfigLoader.ENV_PREFIX + "TRANSPORT");
-      where = io.vxmesh.config.ConfigLoader.ENV_PREFIX + "TRANSPORT";
+      where = ConfigLoader.ENV_PREFIX + "TRANSPORT";
+      v = env.get(where);
     }
     return v == null ? AUTO : parse(where, v.toString());
   }
@@ -73,19 +79,19 @@ public enum TransportChoice {
   }
 
   private static Transport ioUring() {
-    return probe("io_uring", io.vertx.core.impl.transports.IoUringTransport::new);
+    return probe("io_uring", IoUringTransport::new);
   }
 
   private static Transport epoll() {
-    return probe("epoll", io.vertx.core.impl.transports.EpollTransport::new);
+    return probe("epoll", EpollTransport::new);
   }
 
   private static Transport nio() {
-    return new TransportInternal("nio", true, null, io.vertx.core.impl.transports.NioTransport.INSTANCE);
+    return new TransportInternal("nio", true, null, NioTransport.INSTANCE);
   }
 
   /** A native transport and whether it loads here (a missing Netty class counts as unavailable). */
-  private static Transport probe(String name, java.util.function.Supplier<io.vertx.core.spi.transport.Transport> make) {
+  private static Transport probe(String name, Supplier<io.vertx.core.spi.transport.Transport> make) {
     try {
       io.vertx.core.spi.transport.Transport impl = make.get();
       return new TransportInternal(name, impl.isAvailable(), impl.unavailabilityCause(), impl);
@@ -101,5 +107,4 @@ public enum TransportChoice {
     }
     return t;
   }
-
 }

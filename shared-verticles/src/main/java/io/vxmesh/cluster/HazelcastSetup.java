@@ -6,6 +6,7 @@ import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
@@ -70,13 +71,11 @@ public final class HazelcastSetup {
     return c;
   }
 
-  /** A clustered Vert.x joined through Hazelcast; the clustered event bus binds on the member's host. */
-  public static Future<Vertx> start(VertxOptions options, ClusterOptions o) {
-    return start(options, io.vertx.core.transport.Transport.nativeTransport(), o);
-  }
-
-  /** The same on the given transport (the proxy's choice: see io.vxmesh.cli.TransportChoice). */
-  public static Future<Vertx> start(VertxOptions options, io.vertx.core.transport.Transport transport, ClusterOptions o) {
+  /**
+   * A clustered Vert.x joined through Hazelcast, on {@code transport} (the proxy's choice, see
+   * io.vxmesh.cli.TransportChoice); the clustered event bus binds on the member's host.
+   */
+  public static Future<Vertx> start(VertxOptions options, Transport transport, ClusterOptions o) {
     quietHazelcast();
     HazelcastClusterManager manager = new HazelcastClusterManager(config(o));
     if (o.host() != null) {
@@ -96,8 +95,8 @@ public final class HazelcastSetup {
    * a data member to join it (without leaving and rejoining, which would disturb the gateways'
    * joins), and then builds Vert.x on that member.
    */
-  public static Vertx join(java.util.function.Supplier<VertxOptions> options, io.vertx.core.transport.Transport transport,
-      ClusterOptions o) throws Exception {
+  public static Vertx join(java.util.function.Supplier<VertxOptions> options, Transport transport, ClusterOptions o)
+      throws Exception {
     if (!o.lite()) {
       return start(options.get(), transport, o).await();
     }

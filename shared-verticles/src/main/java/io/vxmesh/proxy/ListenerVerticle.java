@@ -8,10 +8,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.impl.buffer.VertxByteBufAllocator;
+import io.vertx.core.impl.transports.NioTransport;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.NetServerOptions;
@@ -22,6 +24,7 @@ import io.vxmesh.compile.ProxyTable;
 import io.vxmesh.common.Addresses;
 import io.vxmesh.common.IpAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -85,9 +88,9 @@ public final class ListenerVerticle extends VerticleBase {
         .setReuseAddress(true)
         .setReusePort(true)
         .setAcceptBacklog(1024), false, b);
-    if (transport instanceof io.vertx.core.impl.transports.NioTransport) {
+    if (transport instanceof NioTransport) {
       // Vert.x sets SO_REUSEPORT on the native transports only; every event loop binds the port.
-      b.option(io.netty.channel.socket.nio.NioChannelOption.of(java.net.StandardSocketOptions.SO_REUSEPORT), true);
+      b.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
     }
     // Vert.x also sets every per-connection option to its default value (keep-alive, cork,
     // quick-ack, no-delay), one system call each per accepted connection; the kernel's defaults are

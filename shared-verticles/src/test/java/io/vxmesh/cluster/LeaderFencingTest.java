@@ -8,6 +8,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.transport.Transport;
 import io.vxmesh.common.Addresses;
 import io.vxmesh.common.LocalCodec;
 import io.vxmesh.model.MeshSnapshot;
@@ -45,7 +46,7 @@ class LeaderFencingTest {
   }
 
   static Vertx member(int port, List<Integer> ports) throws Exception {
-    return HazelcastSetup.start(new VertxOptions().setEventLoopPoolSize(1), new ClusterOptions(
+    return HazelcastSetup.start(new VertxOptions().setEventLoopPoolSize(1), Transport.NIO, new ClusterOptions(
         ports.stream().map(p -> HOST + ":" + p).toList(), HOST, port, null, false)).await(60, TimeUnit.SECONDS);
   }
 
