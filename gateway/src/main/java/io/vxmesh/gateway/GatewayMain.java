@@ -91,8 +91,6 @@ public final class GatewayMain implements Callable<Integer> {
     Main.beforeParsing(); // JIT priority and warm-up, while picocli builds its model
     // A proxy run without the subcommands' models (see Main.execute).
     int code = Main.execute(() -> new CommandLine(new GatewayMain()), GatewayMain::commandLine, args);
-    if (code != Main.KEEP_RUNNING) {
-      System.exit(code);
-    }
+    Main.exit(code);
   }
 }

@@ -74,21 +74,61 @@ class GatewayJarIT {
   /**
    * The launcher's AOT cache holds the classes a start loads, picocli's among them: its released
    * jar is Java 5 bytecode, which the cache cannot hold, so shared-verticles compiles picocli from
-   * its sources. The first start trains the cache (written when the JVM exits, here at once, on a
-   * missing flag); the second loads picocli from it.
+   * its sources. A start that fails (here on a missing flag) trains nothing: its cache is thrown
+   * away, and the next start trains again. A start that runs (until it is stopped) trains the cache;
+   * the start after it loads picocli and the main class from it.
    */
   @Test
   void aSecondStartTakesPicocliFromTheLaunchersAotCache(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     Path classes = dir.resolve("classes.log");
     java.util.Map<String, String> env = java.util.Map.of("VXMESH_CDS_DIR", dir.toString(), "VXMESH_AOT", "aot",
         "VXMESH_JVM_OPTS", "-Xlog:class+load=info:file=" + classes);
+    java.util.function.Predicate<Path> promoted =
+        f -> f.getFileName().toString().matches("vxmesh-gateway-\\d+\\.aot");
     for (int start = 1; start <= 2; start++) {
       Run r = run(env, "gateway/bin/vxmesh-gateway", "--resources", "examples/gateways");
       assertEquals(2, r.exit(), r.out());
+      try (var files = java.nio.file.Files.list(dir)) {
+        assertTrue(files.noneMatch(promoted), "a failed start's cache was kept in " + dir);
+      }
     }
+    int admin;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      admin = free.getLocalPort();
+    }
+    ProcessBuilder pb = new ProcessBuilder("gateway/bin/vxmesh-gateway", "--resources", "examples/gateways",
+        "--namespace", "istio-system", "--labels", "istio=none", "--admin", "127.0.0.1:" + admin,
+        "--access-log", "off").directory(ROOT.toFile()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("training.log").toFile());
+    pb.environment().putAll(env);
+    Process training = pb.start();
+    try {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      java.net.URI ready = java.net.URI.create("http://127.0.0.1:" + admin + "/ready");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      boolean up = false;
+      while (!up && System.nanoTime() < deadline && training.isAlive()) {
+        try {
+          up = http.send(java.net.http.HttpRequest.newBuilder(ready).build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException notYet) {
+          // not listening yet
+        }
+        if (!up) {
+          Thread.sleep(100);
+        }
+      }
+      assertTrue(up, "the training start never became ready: "
+          + java.nio.file.Files.readString(dir.resolve("training.log")));
+    } finally {
+      training.destroy(); // SIGTERM: the JVM writes the cache as it exits
+      assertTrue(training.waitFor(120, TimeUnit.SECONDS), "the training start did not exit");
+    }
+    java.nio.file.Files.deleteIfExists(classes);
+    Run r = run(env, "gateway/bin/vxmesh-gateway", "--resources", "examples/gateways");
+    assertEquals(2, r.exit(), r.out());
     try (var files = java.nio.file.Files.list(dir)) {
-      assertTrue(files.anyMatch(f -> f.getFileName().toString().matches("vxmesh-gateway-\\d+\\.aot")),
-          "no AOT cache written in " + dir);
+      assertTrue(files.anyMatch(promoted), "the trained cache was not promoted in " + dir);
     }
     String loaded = java.nio.file.Files.readString(classes);
     assertTrue(loaded.contains("picocli.CommandLine source: shared objects file"),

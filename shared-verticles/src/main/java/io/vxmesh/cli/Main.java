@@ -26,6 +26,34 @@ public final class Main {
   }
 
   /**
+   * Ends a main command: returns at once for a proxy that keeps running, else exits with
+   * {@code code}. A failed run (not 0) that was the launcher's AOT training run leaves a
+   * {@code <cache>.discard} marker beside the cache the JVM writes as it exits, and the launcher
+   * throws that cache away: one trained on a start that failed (a mistyped flag, a port in use)
+   * would hold only the classes of the failure, and every later start would take it.
+   */
+  public static void exit(int code) {
+    if (code == KEEP_RUNNING) {
+      return;
+    }
+    if (code != 0) {
+      for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        if (arg.startsWith(AOT_OUTPUT)) {
+          try {
+            java.nio.file.Files.write(java.nio.file.Path.of(arg.substring(AOT_OUTPUT.length()) + ".discard"),
+                new byte[0]);
+          } catch (java.io.IOException | RuntimeException ignored) {
+            // the launcher then keeps the cache; nothing else depends on it
+          }
+        }
+      }
+    }
+    System.exit(code);
+  }
+
+  private static final String AOT_OUTPUT = "-XX:AOTCacheOutput=";
+
+  /**
    * Runs a main command from its arguments. {@code lean} makes its command line without the
    * subcommands, {@code full} with them: picocli builds the model of every subcommand when a
    * command line is made (~30 ms of a start, on main), and a proxy's arguments name none. They are

@@ -57,8 +57,6 @@ public final class SidecarMain implements Callable<Integer> {
     Main.beforeParsing(); // JIT priority and warm-up, while picocli builds its model
     // A proxy run without the subcommand's model (see Main.execute).
     int code = Main.execute(() -> new CommandLine(new SidecarMain()), SidecarMain::commandLine, args);
-    if (code != Main.KEEP_RUNNING) {
-      System.exit(code);
-    }
+    Main.exit(code);
   }
 }
