@@ -2,6 +2,10 @@ package io.vxmesh.cli;
 
 import io.vertx.core.json.JsonObject;
 import io.vxmesh.common.LogSetup;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -13,6 +17,9 @@ import picocli.CommandLine;
 public final class Main {
   /** Returned by a command that started a server: the process keeps running. */
   public static final int KEEP_RUNNING = Integer.MIN_VALUE;
+
+  /** The JVM flag that makes a run the launcher's AOT training run, and names the cache it writes. */
+  private static final String AOT_OUTPUT = "-XX:AOTCacheOutput=";
 
   private Main() {}
 
@@ -37,12 +44,11 @@ public final class Main {
       return;
     }
     if (code != 0) {
-      for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
         if (arg.startsWith(AOT_OUTPUT)) {
           try {
-            java.nio.file.Files.write(java.nio.file.Path.of(arg.substring(AOT_OUTPUT.length()) + ".discard"),
-                new byte[0]);
-          } catch (java.io.IOException | RuntimeException ignored) {
+            Files.write(Path.of(arg.substring(AOT_OUTPUT.length()) + ".discard"), new byte[0]);
+          } catch (IOException | RuntimeException ignored) {
             // the launcher then keeps the cache; nothing else depends on it
           }
         }
@@ -50,8 +56,6 @@ public final class Main {
     }
     System.exit(code);
   }
-
-  private static final String AOT_OUTPUT = "-XX:AOTCacheOutput=";
 
   /**
    * Runs a main command from its arguments. {@code lean} makes its command line without the

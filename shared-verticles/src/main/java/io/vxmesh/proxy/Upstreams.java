@@ -14,9 +14,10 @@ import java.net.InetSocketAddress;
 
 /**
  * Opens upstream connections as bare Netty channels on the event loop of the connection they serve,
- * with the transport Vert.x chose (native epoll here) and its pooled direct buffers. No Vert.x
- * NetSocket wraps them: a relayed connection only needs its channel, and a NetSocket costs about
- * 5 KB of heap per connection (its write queue alone 4 KB) plus a hand-off per write.
+ * with the transport Vert.x was built with (io_uring or epoll, see --transport) and its pooled
+ * direct buffers. No Vert.x NetSocket wraps them: a relayed connection only needs its channel, and
+ * a NetSocket costs about 5 KB of heap per connection (its write queue alone 4 KB) plus a hand-off
+ * per write.
  *
  * <p>A channel arrives with auto-read off, TCP_NODELAY (Netty's default), and a {@link Tail} as the
  * last handler; whoever takes it adds handlers before the tail. A FIN closes it unless its new
@@ -25,7 +26,8 @@ import java.net.InetSocketAddress;
  *
  * <p>On epoll, an IPv4 destination gets an AF_INET socket: Netty's default is a dual-stack AF_INET6
  * socket, which costs every upstream connection an {@code IPV6_V6ONLY} system call and the kernel's
- * v4-mapped address handling.
+ * v4-mapped address handling. Netty 4.2's io_uring channel has no such choice: there every
+ * upstream socket is dual-stack.
  */
 public final class Upstreams {
   private final ChannelFactory<? extends Channel> channels;
