@@ -19,7 +19,7 @@ public final class Sockets {
    * default starts at 2048). On io_uring a read is posted with its buffer before data arrives, so
    * every open connection holds one per side while idle; on epoll a buffer is taken only when data
    * is there. Bulk transfers grow to 64 KiB within a few reads, and an io_uring connection left idle
-   * after them keeps that size posted (reserved pooled memory, see the README's Known limits).
+   * after them keeps that size posted (reserved direct memory, see the README's Known limits).
    */
   static final RecvByteBufAllocator RECEIVE = new AdaptiveRecvByteBufAllocator(64, 512, 64 * 1024);
 

@@ -14,8 +14,10 @@ import java.net.InetSocketAddress;
 
 /**
  * Opens upstream connections as bare Netty channels on the event loop of the connection they serve,
- * with the transport Vert.x was built with (io_uring or epoll, see --transport) and its pooled
- * direct buffers. No Vert.x NetSocket wraps them: a relayed connection only needs its channel, and
+ * with the transport Vert.x was built with (io_uring or epoll, see --transport) and Vert.x's pooled
+ * direct buffers (Netty's adaptive allocator: with a heap cap of 512 MiB or less it pools buffers
+ * up to 16,896 bytes only, see the README's Known limits). No Vert.x NetSocket wraps them: a
+ * relayed connection only needs its channel, and
  * a NetSocket costs about 5 KB of heap per connection (its write queue alone 4 KB) plus a hand-off
  * per write.
  *
