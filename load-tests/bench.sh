@@ -11,8 +11,8 @@
 # then runs the same load against: direct (no proxy), HAProxy (nbthread 1), nginx stream
 # (worker_processes 1) and the vxmesh gateway (--event-loops 1). Every proxy is pinned to CPU 0,
 # the driver, the backend and iperf3 to CPU 1 (taskset). Access logs stay on in all three proxies
-# (vxmesh's metrics too); HAProxy and nginx get 64 KiB buffers (tune.bufsize, proxy_buffer_size),
-# the size vxmesh reads with, so that bulk figures compare relays, not buffer defaults. Each
+# (vxmesh's metrics too); HAProxy and nginx get 256 KiB buffers (tune.bufsize, proxy_buffer_size),
+# the most vxmesh reads at once, so that bulk figures compare relays, not buffer defaults. Each
 # proxy's CPU time in every measured window is read from /proc: a proxy near 100 % busy is the
 # bottleneck of that figure, not the driver. On a machine shared with other work, --nice -5 runs
 # every proxy, the driver and the backends at a higher priority than that work (the same for all
@@ -252,7 +252,7 @@ if wanted haproxy; then
 global
   nbthread 1
   maxconn 9000
-  tune.bufsize 65536
+  tune.bufsize 262144
   log stdout format raw local0
 defaults
   mode tcp
@@ -299,7 +299,7 @@ stream {
   access_log $work/nginx/logs/access.log basic buffer=64k flush=1s;
   proxy_connect_timeout 5s;
   proxy_timeout 1h;
-  proxy_buffer_size 64k;
+  proxy_buffer_size 256k;
   server { listen 127.0.0.1:$ng_echo; proxy_pass 127.0.0.1:$be_echo_ng; }
   server { listen 127.0.0.1:$ng_source; proxy_pass 127.0.0.1:$be_source; }
   server { listen 127.0.0.1:$ng_sink; proxy_pass 127.0.0.1:$be_sink; }

@@ -1,6 +1,5 @@
 package io.vxmesh.proxy;
 
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.RecvByteBufAllocator;
@@ -15,13 +14,12 @@ public final class Sockets {
   private Sockets() {}
 
   /**
-   * How big a buffer each read gets: adaptive from 64 bytes to 64 KiB, starting at 512 (Netty's
-   * default starts at 2048). On io_uring a read is posted with its buffer before data arrives, so
-   * every open connection holds one per side while idle; on epoll a buffer is taken only when data
-   * is there. Bulk transfers grow to 64 KiB within a few reads, and an io_uring connection left idle
-   * after them keeps that size posted (reserved direct memory, see the README's Known limits).
+   * How big a buffer each read gets: {@link ReadSizing#RELAY}, 64 bytes to 256 KiB, starting at 512
+   * (Netty's default starts at 2048): bulk transfers grow to 256 KiB within a few reads, and an
+   * io_uring connection left idle (whose read is posted with its buffer before data arrives) holds
+   * at most 16 KiB per side.
    */
-  static final RecvByteBufAllocator RECEIVE = new AdaptiveRecvByteBufAllocator(64, 512, 64 * 1024);
+  static final RecvByteBufAllocator RECEIVE = ReadSizing.RELAY;
 
   /**
    * Whether the channel stays open when the peer sends FIN (so that the other direction can
