@@ -4,7 +4,7 @@
 #   load-tests/bench.sh [--duration 5s] [--warmup 1s] [--prewarm 15s] [--out FILE]
 #                       [--only direct,haproxy,nginx,vxmesh] [--rr-connections 16] [--workers 32]
 #                       [--streams 1] [--idle-connections 1000] [--starts 3] [--nice N]
-#                       [--no-install] [--no-build]
+#                       [--bulk-rounds 3] [--no-install] [--no-build]
 #
 # Installs HAProxy, nginx with the stream module and iperf3 from Debian when missing (needs root),
 # builds the jars when missing, starts a loopback echo/source/sink backend and an iperf3 server,
@@ -18,10 +18,15 @@
 # every proxy, the driver and the backends at a higher priority than that work (the same for all
 # targets): a proxy that sleeps between events otherwise waits for a busy neighbour's time slice
 # on every wake-up, which shows as latency that is not the proxy's. Before its figures, every proxy
-# gets the same --prewarm of discarded traffic (connections, round trips, bulk; direct half of it,
-# for the Java backend and driver): it changes nothing for HAProxy and nginx, and lets the JVM
-# compile the hot paths. Prints one table with the vxmesh/HAProxy ratio of each figure and writes
-# it as JSON (default load-tests/target/bench/bench.json). Every process it starts is killed by
+# gets the same --prewarm of discarded traffic (connections, round trips, bulk; direct a third of
+# it, for the Java backend and driver): it changes nothing for HAProxy and nginx, and lets the JVM
+# compile the hot paths. Bulk through the proxies is measured interleaved: the proxies stay up
+# (idle) after their own figures, and --bulk-rounds rounds of iperf3, 3 s each, go through each
+# proxy in turn, each round starting with the next proxy; the table gives the median round (on a
+# shared machine a proxy measured alone in its minute of the run was seen at half its speed of the
+# next minute; --bulk-rounds 0 measures each alone in its own slot, for --duration). The driver's
+# own bulk download then runs 3 s. Prints one table with the vxmesh/HAProxy ratio of each figure
+# and writes it as JSON (default load-tests/target/bench/bench.json). Every process it starts is killed by
 # PID on exit. 4.5-5 minutes with the defaults (plus the packages' installation the first time).
 set -euo pipefail
 
@@ -38,6 +43,7 @@ workers=32
 streams=1
 idle_connections=1000
 starts=3
+bulk_rounds=3
 nice_level=0
 install=1
 build=1
@@ -55,6 +61,7 @@ while [ $# -gt 0 ]; do
     --streams) streams=$2; shift 2 ;;
     --idle-connections) idle_connections=$2; shift 2 ;;
     --starts) starts=$2; shift 2 ;;
+    --bulk-rounds) bulk_rounds=$2; shift 2 ;;
     --nice) nice_level=$2; shift 2 ;;
     --no-install) install=0; shift ;;
     --no-build) build=0; shift ;;
@@ -73,7 +80,12 @@ secs() { # 5s, 500ms, 2m -> whole seconds, at least 1
   esac
 }
 dur_s=$(secs "$duration")
+# With interleaved bulk rounds, iperf3 gives the bulk figure: the driver's own download (a
+# cross-check, and the CPU per GiB of a Java client) runs 3 s at most.
+tp_duration=$duration
+if [ "$bulk_rounds" != 0 ] && [ "$dur_s" -gt 3 ]; then tp_duration=3s; fi
 [ "$dur_s" -ge 1 ] && [ "$dur_s" -le 120 ] || { echo "bench.sh: --duration must be 1s-120s" >&2; exit 2; }
+case "$bulk_rounds" in [0-9]|1[0-9]|20) ;; *) echo "bench.sh: --bulk-rounds must be 0-20" >&2; exit 2 ;; esac
 prewarm_s=$(secs "$prewarm")
 [ "$prewarm_s" -ge 0 ] && [ "$prewarm_s" -le 120 ] || { echo "bench.sh: --prewarm must be 0s-120s" >&2; exit 2; }
 
@@ -204,10 +216,10 @@ measure() { # measure LABEL ECHO SOURCE SINK IPERF [PID...]
   for p in "$@"; do rss_pids+=(--pid "$p"); done
   echo "== $label" >&2
   # The same warm-up for every proxy (it matters to a JIT, not to C), discarded: half of it new
-  # connections, a quarter round trips, a quarter bulk. Direct has no proxy to warm: half the
-  # pre-warm is enough for the Java backend and driver.
+  # connections, a quarter round trips, a quarter bulk. Direct has no proxy to warm: a third of
+  # the pre-warm is enough for the Java backend and driver.
   local warm_s=$prewarm_s
-  [ "$label" = direct ] && warm_s=$(( (prewarm_s + 1) / 2 ))
+  [ "$label" = direct ] && warm_s=$(( (prewarm_s + 2) / 3 ))
   if [ "$warm_s" -gt 0 ]; then
     local half=$(( (warm_s + 1) / 2 )) quarter=$(( (warm_s + 3) / 4 ))
     timeout 150 "${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" connrate --target "127.0.0.1:$echo" \
@@ -217,17 +229,14 @@ measure() { # measure LABEL ECHO SOURCE SINK IPERF [PID...]
     timeout 150 "${pin1[@]}" "$java" "${java_opts[@]}" -jar "$load_jar" throughput --target "127.0.0.1:$source" \
       --warmup 0s --duration "${quarter}s" >/dev/null 2>>"$work/driver.err" || true
   fi
-  local c0 t0
-  c0=$(cpu_ticks "$@"); t0=$(date +%s%N)
-  if timeout $(( dur_s + 30 )) "${pin1[@]}" iperf3 -c 127.0.0.1 -p "$iperf" -t "$dur_s" -O 1 -P "$streams" -J \
-      >"$work/iperf-$label.json" 2>>"$work/iperf-client.err"; then
-    [ $# -gt 0 ] && echo "{\"proxy_cpu_ticks\": $(( $(cpu_ticks "$@") - c0 )), \"wall_ms\": $(( ($(date +%s%N) - t0) / 1000000 ))}" \
-      >"$work/iperf-$label.cpu.json"
-    echo "  $label iperf3: $(grep -o '"bits_per_second":[^,]*' "$work/iperf-$label.json" | tail -n 1)" >&2
+  if [ "$bulk_rounds" = 0 ]; then
+    iperf_once "$label" "$iperf" "$dur_s" 1 "$label" "$@"
+  elif [ "$label" = direct ]; then
+    iperf_once "$label" "$iperf" 3 0 "$label" "$@" # as long as one round: it shows the headroom
   else
-    echo "bench.sh: iperf3 through $label failed" >&2
+    bulk_targets+=("$label $iperf $*") # measured later, interleaved with the other proxies
   fi
-  driver throughput "$label" --target "127.0.0.1:$source" --streams "$streams" --warmup "$warmup" --duration "$duration" "${rss_pids[@]}"
+  driver throughput "$label" --target "127.0.0.1:$source" --streams "$streams" --warmup "$warmup" --duration "$tp_duration" "${rss_pids[@]}"
   driver rr "$label" --target "127.0.0.1:$echo" --connections "$rr_connections" --warmup "$warmup" --duration "$duration" "${rss_pids[@]}"
   driver connrate "$label" --target "127.0.0.1:$echo" --workers "$workers" --warmup "$warmup" --duration "$duration" "${rss_pids[@]}"
   if [ "${skip_idle:-0}" = 0 ]; then
@@ -235,6 +244,35 @@ measure() { # measure LABEL ECHO SOURCE SINK IPERF [PID...]
     # 5 s after, below, when its JIT is done with the paths the connects took).
     driver idle "$label" --target "127.0.0.1:$echo" --connections "$idle_connections" --settle 1s "${rss_pids[@]}"
   fi
+}
+
+iperf_once() { # iperf_once LABEL PORT SECONDS OMIT FILE-STEM [PID...]: iperf3 through one target, its CPU read
+  local label=$1 iperf=$2 secs=$3 omit=$4 stem=$5; shift 5
+  local c0 t0
+  c0=$(cpu_ticks "$@"); t0=$(date +%s%N)
+  if timeout $(( secs + 30 )) "${pin1[@]}" iperf3 -c 127.0.0.1 -p "$iperf" -t "$secs" -O "$omit" -P "$streams" -J \
+      >"$work/iperf-$stem.json" 2>>"$work/iperf-client.err"; then
+    [ $# -gt 0 ] && echo "{\"proxy_cpu_ticks\": $(( $(cpu_ticks "$@") - c0 )), \"wall_ms\": $(( ($(date +%s%N) - t0) / 1000000 ))}" \
+      >"$work/iperf-$stem.cpu.json"
+    echo "  $label iperf3: $(grep -o '"bits_per_second":[^,]*' "$work/iperf-$stem.json" | tail -n 1)" >&2
+  else
+    echo "bench.sh: iperf3 through $label failed" >&2
+  fi
+}
+
+bulk_targets=() # "LABEL PORT PID..." of the proxies whose bulk is measured interleaved
+interleaved_bulk() { # --bulk-rounds rounds of iperf3 through every proxy in bulk_targets, in turn
+  local n=${#bulk_targets[@]} r k
+  [ "$n" -gt 0 ] || return 0
+  echo "== bulk, interleaved: $bulk_rounds rounds of 3 s (+1 s left out) through each proxy in turn" >&2
+  for r in $(seq 1 "$bulk_rounds"); do
+    for k in $(seq 0 $(( n - 1 ))); do
+      set -- ${bulk_targets[$(( (r - 1 + k) % n ))]}
+      local label=$1 iperf=$2; shift 2
+      iperf_once "$label" "$iperf" 3 0 "$label-r$r" "$@"
+    done
+  done
+  bulk_targets=()
 }
 
 wanted() { case ",$only," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
@@ -280,7 +318,7 @@ EOF
   pids+=("$hp_pid")
   await "haproxy" 10 listening "$hp_iperf"
   measure haproxy "$hp_echo" "$hp_source" "$hp_sink" "$hp_iperf" "$hp_pid"
-  stop_pid "$hp_pid"
+  if [ "$bulk_rounds" = 0 ]; then stop_pid "$hp_pid"; fi # else it stays up, idle, for the interleaved bulk
 fi
 
 if wanted nginx; then
@@ -312,7 +350,7 @@ EOF
   await "nginx" 10 listening "$ng_iperf"
   ng_worker=$(pgrep -P "$ng_pid" | head -n 1)
   measure nginx "$ng_echo" "$ng_source" "$ng_sink" "$ng_iperf" "$ng_pid" $ng_worker
-  stop_pid "$ng_pid"
+  if [ "$bulk_rounds" = 0 ]; then stop_pid "$ng_pid"; fi
 fi
 
 if wanted vxmesh; then
@@ -412,8 +450,12 @@ EOF
   pids+=("$gw_pid")
   await "vxmesh /ready" 30 ready
   skip_idle=1 measure vxmesh "$vx_echo" "$vx_source" "$vx_sink" "$vx_iperf" "$gw_pid"
+  interleaved_bulk
   curl -s "http://127.0.0.1:$vx_admin/stats/prometheus" > "$work/vxmesh-metrics.txt" || true
   stop_pid "$gw_pid"
+  if [ "$bulk_rounds" != 0 ]; then
+    for p in ${hp_pid:-} ${ng_pid:-}; do stop_pid "$p"; done
+  fi
 
   # Idle connections on a fresh gateway: after a long run the JVM heap has room it already
   # touched, so 1000 more connections would seem to cost nothing. Fresh, their objects are more
@@ -440,6 +482,7 @@ EOF
   echo "  vxmesh access log: $access_lines lines" >&2
 fi
 
+interleaved_bulk # when vxmesh was not among the targets
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 "$java" -jar "$load_jar" report --dir "$work" --out "$out" \
@@ -448,7 +491,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
   --meta "machine=$(nproc) CPUs ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r)" \
   --meta "versions=$("$java" -version 2>&1 | head -n 1); $(haproxy -v | head -n 1 | cut -d' ' -f1-3); $(nginx -v 2>&1); $(iperf3 --version | head -n 1 | cut -d' ' -f1-2)" \
   --meta "pinning=proxies on CPU 0; driver, backend and iperf3 on CPU 1; nice $nice_level" \
-  --meta "settings=prewarm $prewarm per proxy (half for direct), duration $duration, warmup $warmup, rr $rr_connections connections, connrate $workers workers, $streams stream(s), idle $idle_connections connections (RSS read 5 s after the connects for vxmesh, 1 s for the others)" \
+  --meta "settings=prewarm $prewarm per proxy (half for direct), duration $duration, bulk (iperf3) $bulk_rounds interleaved rounds of 3 s per proxy (0: $duration each, alone), warmup $warmup, rr $rr_connections connections, connrate $workers workers, $streams stream(s), idle $idle_connections connections (RSS read 5 s after the connects for vxmesh, 1 s for the others)" \
   --meta "vxmesh_transport=${VXMESH_TRANSPORT:-auto} (kernel.io_uring_disabled=$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo n/a))" \
   --meta "loadavg_before=$load_before" \
   --meta "loadavg_after=$load_after"

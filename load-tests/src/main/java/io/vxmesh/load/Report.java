@@ -46,6 +46,8 @@ final class Report {
           r -> num(r, "rr", "proxy_cpu_us_per_round_trip"), null),
       new Figure("cpu_us_per_conn", "proxy CPU per connection", "us", false,
           r -> num(r, "connrate", "proxy_cpu_us_per_connection"), null),
+      new Figure("iperf3_cpu_ms_per_gib", "proxy CPU per GiB relayed (iperf3)", "ms", false,
+          r -> num(r, "iperf3", "proxy_cpu_ms_per_gib"), null),
       new Figure("busy_iperf3", "proxy CPU busy during iperf3", "%", false,
           r -> pct(num(r, "iperf3", "proxy_cpu_util")), null),
       new Figure("busy_rr", "proxy CPU busy during rr", "%", false, r -> pct(num(r, "rr", "proxy_cpu_util")), null),
@@ -87,16 +89,12 @@ final class Report {
       }
     }
     for (String t : List.copyOf(byTarget.keySet())) {
+      JsonObject i = rounds(dir, t);
       Path iperf = dir.resolve("iperf-" + t + ".json");
-      if (Files.exists(iperf)) {
-        JsonObject i = iperf3(iperf);
-        Path cpu = dir.resolve("iperf-" + t + ".cpu.json");
-        if (Files.exists(cpu)) {
-          JsonObject c = new JsonObject(Files.readString(cpu));
-          double cpuSeconds = c.getLong("proxy_cpu_ticks") / (double) Rss.CLOCK_TICKS_PER_SECOND;
-          i.put("proxy_cpu_s", cpuSeconds)
-              .put("proxy_cpu_util", round(cpuSeconds / (c.getLong("wall_ms") / 1000.0), 3));
-        }
+      if (i == null && Files.exists(iperf)) {
+        i = iperf3(iperf, dir.resolve("iperf-" + t + ".cpu.json"));
+      }
+      if (i != null) {
         byTarget.get(t).put("iperf3", i);
       }
     }
@@ -134,6 +132,55 @@ final class Report {
       out.put("vxmesh_process", startup);
     }
     return out;
+  }
+
+  /**
+   * The interleaved bulk rounds of one target ({@code iperf-<target>-r<N>.json}, each with its
+   * {@code .cpu.json}): each round's figures under {@code rounds}, and the medians of gbit_per_s,
+   * proxy_cpu_util and proxy_cpu_ms_per_gib at the top. Null when the target has no rounds.
+   */
+  static JsonObject rounds(Path dir, String target) throws IOException {
+    JsonArray rounds = new JsonArray();
+    for (int r = 1; Files.exists(dir.resolve("iperf-" + target + "-r" + r + ".json")); r++) {
+      String stem = "iperf-" + target + "-r" + r;
+      rounds.add(iperf3(dir.resolve(stem + ".json"), dir.resolve(stem + ".cpu.json")).put("round", r));
+    }
+    if (rounds.isEmpty()) {
+      return null;
+    }
+    JsonObject o = new JsonObject().put("interleaved_rounds", rounds.size());
+    for (String field : List.of("gbit_per_s", "proxy_cpu_util", "proxy_cpu_ms_per_gib")) {
+      List<Double> v = new ArrayList<>();
+      for (int k = 0; k < rounds.size(); k++) {
+        Object x = rounds.getJsonObject(k).getValue(field);
+        if (x instanceof Number n) {
+          v.add(n.doubleValue());
+        }
+      }
+      if (!v.isEmpty()) {
+        o.put(field, round(median(v), 3));
+      }
+    }
+    return o.put("rounds", rounds);
+  }
+
+  /** iperf3 -J (the receiver's rate, what actually arrived) and, when {@code cpu} exists, the proxy's CPU over it. */
+  static JsonObject iperf3(Path file, Path cpu) throws IOException {
+    JsonObject i = iperf3(file);
+    if (Files.exists(cpu) && i.getValue("error") == null) {
+      JsonObject c = new JsonObject(Files.readString(cpu));
+      double cpuSeconds = c.getLong("proxy_cpu_ticks") / (double) Rss.CLOCK_TICKS_PER_SECOND;
+      i.put("proxy_cpu_s", cpuSeconds)
+          .put("proxy_cpu_util", round(cpuSeconds / (c.getLong("wall_ms") / 1000.0), 3));
+      long bytes = i.getLong("bytes", 0L);
+      if (bytes > 0) {
+        // iperf3 -O leaves the first second out of its bytes but not of the CPU window: scale the
+        // bytes to the window (at the measured rate) so that the figure is CPU per byte relayed.
+        double windowBytes = i.getDouble("gbit_per_s") * 1e9 / 8 * (c.getLong("wall_ms") / 1000.0);
+        i.put("proxy_cpu_ms_per_gib", round(cpuSeconds * 1000 / (windowBytes / (1L << 30)), 1));
+      }
+    }
+    return i;
   }
 
   /** iperf3 -J: the receiver's rate, what actually arrived. */

@@ -74,6 +74,41 @@ class ReportTest {
   }
 
   @Test
+  void interleavedBulkRoundsGiveTheMedianRoundAndCpuPerGib() throws Exception {
+    Files.writeString(dir.resolve("iperf-direct.json"), iperf(20));
+    double[] haproxy = {6, 11, 10};
+    double[] vxmesh = {9, 8, 12, 10};
+    for (int r = 1; r <= haproxy.length; r++) {
+      Files.writeString(dir.resolve("iperf-haproxy-r" + r + ".json"), iperf(haproxy[r - 1]));
+      Files.writeString(dir.resolve("iperf-haproxy-r" + r + ".cpu.json"), "{\"proxy_cpu_ticks\": 300, \"wall_ms\": 4000}");
+    }
+    for (int r = 1; r <= vxmesh.length; r++) {
+      Files.writeString(dir.resolve("iperf-vxmesh-r" + r + ".json"), iperf(vxmesh[r - 1]));
+      Files.writeString(dir.resolve("iperf-vxmesh-r" + r + ".cpu.json"),
+          "{\"proxy_cpu_ticks\": " + (r == 2 ? 200 : 400) + ", \"wall_ms\": 4000}");
+    }
+    // a single run is ignored when the target has rounds
+    Files.writeString(dir.resolve("iperf-vxmesh.json"), iperf(1));
+
+    JsonObject r = Report.build(dir, Map.of());
+    JsonObject vx = r.getJsonObject("results").getJsonObject("vxmesh").getJsonObject("iperf3");
+    assertEquals(4, vx.getInteger("interleaved_rounds"));
+    assertEquals(9.5, vx.getDouble("gbit_per_s"), 1e-9, "median of 8, 9, 10, 12");
+    assertEquals(1.0, vx.getDouble("proxy_cpu_util"), 1e-9, "median of 1.0, 0.5, 1.0, 1.0");
+    // round 1: 4 s of CPU over 9 Gbit/s * 4 s = 4.19 GiB -> 954.4 ms/GiB
+    assertEquals(954.4, vx.getJsonArray("rounds").getJsonObject(0).getDouble("proxy_cpu_ms_per_gib"), 0.05);
+    assertEquals(10.0, r.getJsonObject("results").getJsonObject("haproxy").getJsonObject("iperf3")
+        .getDouble("gbit_per_s"), 1e-9, "median of 6, 11, 10");
+    assertEquals(0.95, r.getJsonObject("vxmesh_over_haproxy").getDouble("iperf3_gbit_s"), 1e-9);
+    assertEquals(20.0, r.getJsonObject("results").getJsonObject("direct").getJsonObject("iperf3")
+        .getDouble("gbit_per_s"), 1e-9, "direct is measured once");
+    String table = Report.table(r);
+    assertTrue(table.contains("| bulk throughput, iperf3 (Gbit/s) | 20.0 | 10.0 | - | 9.50 | 0.95x | >= 1.0x NOT met |"),
+        table);
+    assertTrue(table.contains("| proxy CPU per GiB relayed (iperf3) (ms) | - |"), table);
+  }
+
+  @Test
   void anEmptyRunStillRendersATable() throws Exception {
     JsonObject r = Report.build(dir, Map.of());
     String table = Report.table(r);
