@@ -264,7 +264,7 @@ bulk_targets=() # "LABEL PORT PID..." of the proxies whose bulk is measured inte
 interleaved_bulk() { # --bulk-rounds rounds of iperf3 through every proxy in bulk_targets, in turn
   local n=${#bulk_targets[@]} r k
   [ "$n" -gt 0 ] || return 0
-  echo "== bulk, interleaved: $bulk_rounds rounds of 3 s (+1 s left out) through each proxy in turn" >&2
+  echo "== bulk, interleaved: $bulk_rounds rounds of 3 s through each proxy in turn" >&2
   for r in $(seq 1 "$bulk_rounds"); do
     for k in $(seq 0 $(( n - 1 ))); do
       set -- ${bulk_targets[$(( (r - 1 + k) % n ))]}
