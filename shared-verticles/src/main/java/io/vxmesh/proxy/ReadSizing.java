@@ -13,17 +13,20 @@ import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
  * (fewer system calls and completions per byte). And on io_uring a read is posted with its buffer
  * before data arrives, so an idle connection holds one buffer per side, sized by its last read:
  * after a bulk transfer the last read is the partial one that drained the socket, so the buffer
- * left posted is at most {@code afterPartial} (16 KiB, within the pooled size classes of Netty's
- * allocator), never the bulk size. Netty's AdaptiveRecvByteBufAllocator shrinks only after two
+ * left posted is at most {@code afterPartial} (64 KiB, what Netty's adaptive sizing allowed at
+ * most before), never the bulk size. Netty's AdaptiveRecvByteBufAllocator shrinks only after two
  * small reads in a row and would leave a bulk-sized buffer posted on every connection gone idle.
+ * The cap is not lower because io_uring completes a read with whatever has arrived, so bulk reads
+ * are often partial: with a 16 KiB cap, two paired lab runs (gateways warmed with connections
+ * first, as in the benchmark) cost 4-8 % more CPU per GiB relayed (medians) than with 64 KiB.
  *
  * <p>One read per batch (Netty's default for a custom allocator): each read is written on and
  * flushed before the next, so a slow peer stops the reading at once (see {@link Relay}).
  */
 final class ReadSizing extends DefaultMaxMessagesRecvByteBufAllocator {
 
-  /** The sizing every relayed channel uses: 64 B to 256 KiB, starting at 512, 16 KiB after a partial read. */
-  static final ReadSizing RELAY = new ReadSizing(64, 512, 16 * 1024, 256 * 1024);
+  /** The sizing every relayed channel uses: 64 B to 256 KiB, starting at 512, 64 KiB at most after a partial read. */
+  static final ReadSizing RELAY = new ReadSizing(64, 512, 64 * 1024, 256 * 1024);
 
   private final int min;
   private final int initial;

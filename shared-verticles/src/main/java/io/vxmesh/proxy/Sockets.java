@@ -17,7 +17,7 @@ public final class Sockets {
    * How big a buffer each read gets: {@link ReadSizing#RELAY}, 64 bytes to 256 KiB, starting at 512
    * (Netty's default starts at 2048): bulk transfers grow to 256 KiB within a few reads, and an
    * io_uring connection left idle (whose read is posted with its buffer before data arrives) holds
-   * at most 16 KiB per side.
+   * at most 64 KiB per side.
    */
   static final RecvByteBufAllocator RECEIVE = ReadSizing.RELAY;
 

@@ -30,10 +30,11 @@ class ReadSizingTest {
       // ... never below 64 bytes
       "512, 512, 1, 64",
       "512, 512, 63, 64",
-      // ... and never above 16 KiB, however big the read that drained the socket
-      "262144, 262144, 262143, 16384",
-      "262144, 262144, 20000, 16384",
-      "262144, 262144, 16384, 16384",
+      // ... and never above 64 KiB, however big the read that drained the socket
+      "262144, 262144, 262143, 65536",
+      "262144, 262144, 70000, 65536",
+      "262144, 262144, 65536, 65536",
+      "262144, 262144, 20000, 32768",
       "262144, 262144, 8000, 8192",
       // EOF (-1) and nothing read keep the size
       "65536, 65536, -1, 65536",
@@ -56,7 +57,7 @@ class ReadSizingTest {
     read(h, 256 * 1024);
     assertEquals(256 * 1024, h.guess());
     read(h, 200_000); // the read that drains the socket; the next one stays posted while idle
-    assertEquals(16 * 1024, h.guess());
+    assertEquals(64 * 1024, h.guess());
     read(h, 64);
     assertEquals(128, h.guess());
   }
