@@ -491,7 +491,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
   --meta "machine=$(nproc) CPUs ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r)" \
   --meta "versions=$("$java" -version 2>&1 | head -n 1); $(haproxy -v | head -n 1 | cut -d' ' -f1-3); $(nginx -v 2>&1); $(iperf3 --version | head -n 1 | cut -d' ' -f1-2)" \
   --meta "pinning=proxies on CPU 0; driver, backend and iperf3 on CPU 1; nice $nice_level" \
-  --meta "settings=prewarm $prewarm per proxy (half for direct), duration $duration, bulk (iperf3) $bulk_rounds interleaved rounds of 3 s per proxy (0: $duration each, alone), warmup $warmup, rr $rr_connections connections, connrate $workers workers, $streams stream(s), idle $idle_connections connections (RSS read 5 s after the connects for vxmesh, 1 s for the others)" \
+  --meta "settings=prewarm $prewarm per proxy (a third for direct), duration $duration, bulk (iperf3) $bulk_rounds interleaved rounds of 3 s per proxy (0: $duration each, alone), warmup $warmup, rr $rr_connections connections, connrate $workers workers, $streams stream(s), idle $idle_connections connections (RSS read 5 s after the connects for vxmesh, 1 s for the others)" \
   --meta "vxmesh_transport=${VXMESH_TRANSPORT:-auto} (kernel.io_uring_disabled=$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo n/a))" \
   --meta "loadavg_before=$load_before" \
   --meta "loadavg_after=$load_after"

@@ -82,7 +82,7 @@ public final class ListenerVerticle extends VerticleBase {
         .channelFactory(transport.serverChannelFactory(false))
         .childOption(ChannelOption.ALLOCATOR, VertxByteBufAllocator.POOLED_ALLOCATOR)
         .childOption(ChannelOption.AUTO_READ, false) // the Intake decides when to read
-        .childOption(ChannelOption.RCVBUF_ALLOCATOR, Sockets.RECEIVE)
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, ReadSizing.RELAY)
         .childHandler(new Accepted());
     transport.configure(new NetServerOptions()
         .setReuseAddress(true)

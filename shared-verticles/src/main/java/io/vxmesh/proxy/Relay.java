@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * Moves bytes both ways between a client and an upstream channel on one event loop.
  *
  * <p>Each channel gets a {@link Side} in its pipeline, ahead of its {@link Tail}: what it reads it
- * writes to the other channel as the same (pooled, direct) buffer, with one flush per read batch.
+ * writes to the other channel as the same (direct) buffer, with one flush per read batch.
  * Back-pressure: when the other channel stops being writable, this one stops reading, and starts
  * again when it drains. Half-close: a FIN from one side becomes a shutdown of the other's output
  * once everything before it is flushed; when both directions are done, both channels close. Any

@@ -2,24 +2,15 @@ package io.vxmesh.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
 
-/** Channel-level settings and operations: the receive buffer sizing, half-close and reset. */
+/** Channel-level operations: half-close and reset (read sizing is {@link ReadSizing}). */
 public final class Sockets {
   private Sockets() {}
-
-  /**
-   * How big a buffer each read gets: {@link ReadSizing#RELAY}, 64 bytes to 256 KiB, starting at 512
-   * (Netty's default starts at 2048): bulk transfers grow to 256 KiB within a few reads, and an
-   * io_uring connection left idle (whose read is posted with its buffer before data arrives) holds
-   * at most 64 KiB per side.
-   */
-  static final RecvByteBufAllocator RECEIVE = ReadSizing.RELAY;
 
   /**
    * Whether the channel stays open when the peer sends FIN (so that the other direction can

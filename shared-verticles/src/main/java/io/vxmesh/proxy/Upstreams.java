@@ -16,10 +16,9 @@ import java.net.InetSocketAddress;
  * Opens upstream connections as bare Netty channels on the event loop of the connection they serve,
  * with the transport Vert.x was built with (io_uring or epoll, see --transport) and Vert.x's pooled
  * direct buffers (Netty's adaptive allocator: with a heap cap of 512 MiB or less it pools buffers
- * up to 16,896 bytes only, see the README's Known limits). No Vert.x NetSocket wraps them: a
- * relayed connection only needs its channel, and
- * a NetSocket costs about 5 KB of heap per connection (its write queue alone 4 KB) plus a hand-off
- * per write.
+ * up to 16,896 bytes only, see the README's Known limits), read as {@link ReadSizing#RELAY} says.
+ * No Vert.x NetSocket wraps them: a relayed connection only needs its channel, and a NetSocket
+ * costs about 5 KB of heap per connection (its write queue alone 4 KB) plus a hand-off per write.
  *
  * <p>A channel arrives with auto-read off, TCP_NODELAY (Netty's default), and a {@link Tail} as the
  * last handler; whoever takes it adds handlers before the tail. A FIN closes it unless its new
@@ -86,7 +85,7 @@ public final class Upstreams {
     Channel ch = (address.getAddress() instanceof java.net.Inet4Address ? ipv4Channels : channels).newChannel();
     ChannelConfig c = ch.config();
     c.setAllocator(VertxByteBufAllocator.POOLED_ALLOCATOR);
-    c.setRecvByteBufAllocator(Sockets.RECEIVE);
+    c.setRecvByteBufAllocator(ReadSizing.RELAY);
     c.setAutoRead(false);
     c.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMs)));
     ch.pipeline().addLast(Tail.NAME, Tail.INSTANCE);
