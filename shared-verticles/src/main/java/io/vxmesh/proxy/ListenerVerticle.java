@@ -12,7 +12,6 @@ import io.netty.channel.socket.nio.NioChannelOption;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.impl.transports.NioTransport;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
@@ -80,7 +79,7 @@ public final class ListenerVerticle extends VerticleBase {
     ServerBootstrap b = new ServerBootstrap()
         .group(loop, loop)
         .channelFactory(transport.serverChannelFactory(false))
-        .childOption(ChannelOption.ALLOCATOR, VertxByteBufAllocator.POOLED_ALLOCATOR)
+        .childOption(ChannelOption.ALLOCATOR, RelayBuffers.RELAY)
         .childOption(ChannelOption.AUTO_READ, false) // the Intake decides when to read
         .childOption(ChannelOption.RCVBUF_ALLOCATOR, ReadSizing.RELAY)
         .childHandler(new Accepted());

@@ -8,15 +8,14 @@ import io.netty.resolver.AddressResolverGroup;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.internal.VertxInternal;
 import java.net.InetSocketAddress;
 
 /**
  * Opens upstream connections as bare Netty channels on the event loop of the connection they serve,
- * with the transport Vert.x was built with (io_uring or epoll, see --transport) and Vert.x's pooled
- * direct buffers (Netty's adaptive allocator: with a heap cap of 512 MiB or less it pools buffers
- * up to 16,896 bytes only, see the README's Known limits), read as {@link ReadSizing#RELAY} says.
+ * with the transport Vert.x was built with (io_uring or epoll, see --transport), buffers from
+ * {@link RelayBuffers#RELAY} (Vert.x's pooled allocator, with the big read buffers recycled per
+ * thread), read as {@link ReadSizing#RELAY} says.
  * No Vert.x NetSocket wraps them: a relayed connection only needs its channel, and a NetSocket
  * costs about 5 KB of heap per connection (its write queue alone 4 KB) plus a hand-off per write.
  *
@@ -84,7 +83,7 @@ public final class Upstreams {
   private void open(EventLoop loop, InetSocketAddress address, long timeoutMs, Promise<Channel> promise) {
     Channel ch = (address.getAddress() instanceof java.net.Inet4Address ? ipv4Channels : channels).newChannel();
     ChannelConfig c = ch.config();
-    c.setAllocator(VertxByteBufAllocator.POOLED_ALLOCATOR);
+    c.setAllocator(RelayBuffers.RELAY);
     c.setRecvByteBufAllocator(ReadSizing.RELAY);
     c.setAutoRead(false);
     c.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMs)));
