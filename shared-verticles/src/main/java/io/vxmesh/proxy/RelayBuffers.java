@@ -1,15 +1,16 @@
 package io.vxmesh.proxy;
 
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.UnpooledUnsafeDirectByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.internal.PlatformDependent;
 import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 
 /**
- * The allocator of relayed channels: the default one, except that the big read buffers
+ * The allocator of relayed channels: the default one (Netty's {@link AbstractByteBufAllocator} turns
+ * every request into a direct or heap buffer of a given size), except that the big read buffers
  * {@link ReadSizing} asks for (powers of two from 32 KiB to 256 KiB) are kept for reuse by the
  * thread that released them, last in, first out, up to {@value #KEPT_PER_SIZE} of each size per
  * thread.
@@ -29,7 +30,7 @@ import io.vertx.core.impl.buffer.VertxByteBufAllocator;
  * Netty's Unsafe-addressed ones, as the launcher allows ({@code --sun-misc-unsafe-memory-access=allow});
  * in a JVM where Netty has no Unsafe, every buffer comes from the fallback.
  */
-final class RelayBuffers implements ByteBufAllocator {
+final class RelayBuffers extends AbstractByteBufAllocator {
 
   /** What every relayed channel allocates from: Vert.x's (Netty's adaptive) allocator behind the stacks. */
   static final RelayBuffers RELAY = new RelayBuffers(VertxByteBufAllocator.POOLED_ALLOCATOR);
@@ -56,6 +57,7 @@ final class RelayBuffers implements ByteBufAllocator {
   };
 
   RelayBuffers(ByteBufAllocator fallback) {
+    super(true); // direct buffers first, as the fallback
     this.fallback = fallback;
   }
 
@@ -160,105 +162,18 @@ final class RelayBuffers implements ByteBufAllocator {
     }
   }
 
-  // --- ByteBufAllocator: direct and I/O buffers of the kept sizes from the stacks, the rest from the fallback.
-
   @Override
-  public ByteBuf ioBuffer(int initialCapacity) {
-    return direct(initialCapacity, Integer.MAX_VALUE);
-  }
-
-  @Override
-  public ByteBuf ioBuffer(int initialCapacity, int maxCapacity) {
+  protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
     return direct(initialCapacity, maxCapacity);
   }
 
   @Override
-  public ByteBuf directBuffer(int initialCapacity) {
-    return direct(initialCapacity, Integer.MAX_VALUE);
-  }
-
-  @Override
-  public ByteBuf directBuffer(int initialCapacity, int maxCapacity) {
-    return direct(initialCapacity, maxCapacity);
-  }
-
-  @Override
-  public ByteBuf buffer() {
-    return fallback.buffer();
-  }
-
-  @Override
-  public ByteBuf buffer(int initialCapacity) {
-    return fallback.buffer(initialCapacity);
-  }
-
-  @Override
-  public ByteBuf buffer(int initialCapacity, int maxCapacity) {
-    return fallback.buffer(initialCapacity, maxCapacity);
-  }
-
-  @Override
-  public ByteBuf ioBuffer() {
-    return fallback.ioBuffer();
-  }
-
-  @Override
-  public ByteBuf heapBuffer() {
-    return fallback.heapBuffer();
-  }
-
-  @Override
-  public ByteBuf heapBuffer(int initialCapacity) {
-    return fallback.heapBuffer(initialCapacity);
-  }
-
-  @Override
-  public ByteBuf heapBuffer(int initialCapacity, int maxCapacity) {
+  protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
     return fallback.heapBuffer(initialCapacity, maxCapacity);
-  }
-
-  @Override
-  public ByteBuf directBuffer() {
-    return fallback.directBuffer();
-  }
-
-  @Override
-  public CompositeByteBuf compositeBuffer() {
-    return fallback.compositeBuffer();
-  }
-
-  @Override
-  public CompositeByteBuf compositeBuffer(int maxNumComponents) {
-    return fallback.compositeBuffer(maxNumComponents);
-  }
-
-  @Override
-  public CompositeByteBuf compositeHeapBuffer() {
-    return fallback.compositeHeapBuffer();
-  }
-
-  @Override
-  public CompositeByteBuf compositeHeapBuffer(int maxNumComponents) {
-    return fallback.compositeHeapBuffer(maxNumComponents);
-  }
-
-  @Override
-  public CompositeByteBuf compositeDirectBuffer() {
-    return fallback.compositeDirectBuffer();
-  }
-
-  @Override
-  public CompositeByteBuf compositeDirectBuffer(int maxNumComponents) {
-    return fallback.compositeDirectBuffer(maxNumComponents);
   }
 
   @Override
   public boolean isDirectBufferPooled() {
     return true;
-  }
-
-  @Override
-  public int calculateNewCapacity(int minNewCapacity, int maxCapacity) {
-    return fallback.calculateNewCapacity(minNewCapacity, maxCapacity);
   }
 }
