@@ -114,9 +114,9 @@ final class RelayBuffers extends AbstractByteBufAllocator {
       if (Thread.currentThread() != owner) {
         return false;
       }
-      int index = sizeIndex(b.capacity());
-      if (index < 0 || index != b.sizeIndex || count[index] == KEPT_PER_SIZE) {
-        return false;
+      int index = b.sizeIndex;
+      if (b.capacity() != SMALLEST << index || count[index] == KEPT_PER_SIZE) {
+        return false; // resized since, or the stack is full
       }
       stacks[index][count[index]++] = b;
       return true;

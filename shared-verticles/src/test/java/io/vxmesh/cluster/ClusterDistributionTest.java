@@ -14,9 +14,8 @@ import io.vxmesh.proxy.AccessLog;
 import io.vxmesh.proxy.ProxyRuntime;
 import io.vxmesh.proxy.RandomSource;
 import io.vxmesh.testing.MockKubernetes;
+import io.vxmesh.testing.Ports;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,22 +50,8 @@ class ClusterDistributionTest {
     }
   }
 
-  /**
-   * A port free now, picked below Linux's ephemeral range (32768-60999): a port the kernel hands out
-   * for port 0 can be taken again by any outgoing connection before Hazelcast binds it.
-   */
   static int freePort() throws IOException {
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-    for (int i = 0; i < 200; i++) {
-      int port = random.nextInt(20_000, 32_000);
-      try (ServerSocket s = new ServerSocket()) {
-        s.bind(new InetSocketAddress(HOST, port));
-        return port;
-      } catch (IOException taken) {
-        // try another
-      }
-    }
-    throw new IOException("no free port in 20000-32000 on " + HOST);
+    return Ports.belowEphemeral(HOST);
   }
 
   static String vs(String host) {

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vxmesh.testing.MockKubernetes;
+import io.vxmesh.testing.Ports;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,25 +73,8 @@ class ClusterJarIT {
     }
   }
 
-  /**
-   * A loopback port free now, below Linux's ephemeral range (32768-60999 by default): the cluster
-   * ports are chosen before the members start, the late member's some 40 s before it binds, and a
-   * port from the ephemeral range can meanwhile become the local end of another connection (the
-   * members' own, to that very port among others), which once made the late member's bind fail.
-   */
   static int freePort() throws IOException {
-    int span = 32768 - 20000;
-    int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(span);
-    for (int i = 0; i < span; i++) {
-      int port = 20000 + (start + i) % span;
-      try (ServerSocket s = new ServerSocket()) {
-        s.bind(new InetSocketAddress(HOST, port));
-        return port;
-      } catch (IOException taken) {
-        // try the next one
-      }
-    }
-    throw new IOException("no free loopback port in 20000-32767");
+    return Ports.belowEphemeral(HOST);
   }
 
   static String vs(String host) {

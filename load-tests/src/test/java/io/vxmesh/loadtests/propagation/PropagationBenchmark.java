@@ -18,9 +18,8 @@ import io.vxmesh.proxy.RandomSource;
 import io.vxmesh.proxy.TableRef;
 import io.vxmesh.resource.ResourceParser;
 import io.vxmesh.testing.MockKubernetes;
+import io.vxmesh.testing.Ports;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,10 +54,7 @@ class PropagationBenchmark {
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(HOST, 0));
-      return s.getLocalPort();
-    }
+    return Ports.belowEphemeral(HOST);
   }
 
   static String vs(int i) {
